@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace KlimaPakt.Geo.Data.Entities;
+
+/// <summary>Life cycle of an analysis run: queued → running → published | failed | cancelled.</summary>
+public enum RunStatus
+{
+    /// <summary>Accepted, waiting for a worker.</summary>
+    Queued,
+
+    /// <summary>Computing.</summary>
+    Running,
+
+    /// <summary>Results written and visible to readers.</summary>
+    Published,
+
+    /// <summary>Stopped by an error; nothing visible.</summary>
+    Failed,
+
+    /// <summary>Stopped on request; nothing visible.</summary>
+    Cancelled,
+}
+
+/// <summary>
+/// One run of an analysis (wind, geothermal, corridors, ev) over a region: its parameters, the hashes of its
+/// inputs, its status and timings. Result tables in the <c>results</c> schema key their rows by <see cref="Id"/>.
+/// </summary>
+public sealed class AnalysisRun
+{
+    /// <summary>Run id (also the cache tag of its layers).</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>Analysis kind: <c>wind</c>, <c>geothermal</c>, <c>corridors</c>, <c>ev</c>.</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>Region the run covers.</summary>
+    public int RegionId { get; set; }
+
+    /// <summary>Commune codes when the run covers a subset; null for the whole region.</summary>
+    public List<string>? CommuneCodes { get; set; }
+
+    /// <summary>The validated, typed parameters as JSON.</summary>
+    public required JsonDocument Parameters { get; set; }
+
+    /// <summary>Input name → SHA-256 of every input the run read.</summary>
+    public Dictionary<string, string> InputHashes { get; set; } = [];
+
+    /// <summary>Current status.</summary>
+    public RunStatus Status { get; set; }
+
+    /// <summary>Current stage name while running.</summary>
+    public string? Stage { get; set; }
+
+    /// <summary>Progress of the whole run in percent (0–100).</summary>
+    public double ProgressPercent { get; set; }
+
+    /// <summary>Stage name → elapsed milliseconds.</summary>
+    public Dictionary<string, double> StageTimingsMs { get; set; } = [];
+
+    /// <summary>Human-readable log lines.</summary>
+    public List<string> Log { get; set; } = [];
+
+    /// <summary>User-facing error text when failed.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>When the run was created.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the run started computing.</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>When the run finished (any terminal status).</summary>
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>When the run's results became visible.</summary>
+    public DateTimeOffset? PublishedAt { get; set; }
+}
+
+/// <summary>
+/// A per-commune figure of a run (results schema): any analysis writes its per-commune numbers here,
+/// so the map and the Features API can show them without knowing the analysis.
+/// </summary>
+public sealed class CommuneMetric
+{
+    /// <summary>The run.</summary>
+    public Guid RunId { get; set; }
+
+    /// <summary>The commune.</summary>
+    public int CommuneId { get; set; }
+
+    /// <summary>Metric name with its unit, e.g. <c>eligible_area_km2</c>.</summary>
+    public required string Metric { get; set; }
+
+    /// <summary>Value in the unit the name states.</summary>
+    public double Value { get; set; }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using KlimaPakt.Geo.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KlimaPakt.Geo.Data.EntityConfigurations;
+
+internal sealed class AnalysisRunConfiguration : IEntityTypeConfiguration<AnalysisRun>
+{
+    public void Configure(EntityTypeBuilder<AnalysisRun> b)
+    {
+        b.ToTable("analysis_runs");
+        b.Property(r => r.Status).HasConversion<string>();
+        b.Property(r => r.InputHashes).HasColumnType("hstore");
+        b.Property(r => r.StageTimingsMs)
+            .HasColumnType("jsonb")
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+                v => JsonSerializer.Deserialize<Dictionary<string, double>>(v, JsonSerializerOptions.Default) ?? new(),
+                new ValueComparer<Dictionary<string, double>>(
+                    (a, c) => a!.Count == c!.Count && !a.Except(c).Any(),
+                    v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
+                    v => new Dictionary<string, double>(v)));
+        b.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
+        b.HasIndex(r => new { r.RegionId, r.Kind, r.Status });
+        b.HasOne<Region>().WithMany().HasForeignKey(r => r.RegionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CommuneMetricConfiguration : IEntityTypeConfiguration<CommuneMetric>
+{
+    public void Configure(EntityTypeBuilder<CommuneMetric> b)
+    {
+        b.ToTable("commune_metrics", GeoDbContext.ResultsSchema);
+        b.HasKey(m => new { m.RunId, m.CommuneId, m.Metric });
+        b.HasOne<AnalysisRun>().WithMany().HasForeignKey(m => m.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Commune>().WithMany().HasForeignKey(m => m.CommuneId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

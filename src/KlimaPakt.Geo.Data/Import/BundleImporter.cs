@@ -1,0 +1,57 @@
+using System.Text.Json;
+using KlimaPakt.Geo.Core.Errors;
+
+namespace KlimaPakt.Geo.Data.Import;
+
+/// <summary>
+/// Loads a manifest of regions and their files (<c>data/bundle.json</c>) through <see cref="ImportService"/>:
+/// the bundled demo data, or a consultant's own set of communes. Paths are relative to the manifest.
+/// </summary>
+public sealed class BundleImporter(ImportService imports, RasterRegistry rasters)
+{
+    /// <summary>Imports everything the manifest lists, region by region; reports each import as it completes.</summary>
+    public async Task<IReadOnlyList<ImportReport>> LoadAsync(string manifestPath, IProgress<ImportReport>? progress = null, CancellationToken ct = default)
+    {
+        Manifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(manifestPath), new JsonSerializerOptions(JsonSerializerDefaults.Web))
+                ?? throw new GeoInputException($"{manifestPath}: empty manifest.");
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            throw new GeoInputException($"{manifestPath}: unreadable manifest ({e.Message}).", inner: e);
+        }
+        var root = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        string At(string relative) => Path.Combine(root, relative);
+        var reports = new List<ImportReport>();
+        void Done(ImportReport r) { reports.Add(r); progress?.Report(r); }
+
+        foreach (var region in manifest.Regions)
+        {
+            await imports.EnsureRegionAsync(new RegionRequest(region.Code, region.Name, region.Srid), ct);
+            if (region.Communes is { } c)
+                Done(await imports.ImportCommunesAsync(new CommuneImportRequest(region.Code, At(c.Path), c.CodeField, c.NameField, c.CantonField), ct));
+            foreach (var osm in region.Osm ?? [])
+                Done(await imports.ImportOsmAsync(new OsmImportRequest(region.Code, At(osm.Path), osm.CommuneAdminLevel, osm.CantonAdminLevel), ct));
+            foreach (var p in region.Population ?? [])
+                Done(await imports.ImportPopulationAsync(new PopulationImportRequest(region.Code, At(p.Path), p.Mappings is null ? null : At(p.Mappings), p.Year), ct));
+            foreach (var l in region.Layers ?? [])
+                Done(await imports.ImportLayerAsync(new LayerImportRequest(region.Code, l.Layer, At(l.Path), ClassField: l.ClassField), ct));
+            foreach (var r in region.Rasters ?? [])
+                Done(await rasters.RegisterAsync(new RasterRegistrationRequest(At(r.Path), r.Name, region.Code), ct));
+        }
+        foreach (var r in manifest.Rasters ?? [])
+            Done(await rasters.RegisterAsync(new RasterRegistrationRequest(At(r.Path), r.Name), ct));
+        return reports;
+    }
+
+    private sealed record Manifest(List<RegionEntry> Regions, List<RasterEntry>? Rasters);
+    private sealed record RegionEntry(string Code, string Name, int Srid, CommuneEntry? Communes, List<OsmEntry>? Osm,
+        List<PopulationEntry>? Population, List<LayerEntry>? Layers, List<RasterEntry>? Rasters);
+    private sealed record CommuneEntry(string Path, string CodeField = "LAU2", string NameField = "COMMUNE", string? CantonField = "CANTON");
+    private sealed record OsmEntry(string Path, int? CommuneAdminLevel = 8, int? CantonAdminLevel = 6);
+    private sealed record PopulationEntry(string Path, string? Mappings, int? Year);
+    private sealed record LayerEntry(string Layer, string Path, string? ClassField);
+    private sealed record RasterEntry(string Path, string? Name);
+}
