@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using KlimaPakt.Geo.Raster.Kernels;
+using static KlimaPakt.Geo.Raster.Gdal.GdalNative;
+
+namespace KlimaPakt.Geo.Raster.Gdal;
+
+/// <summary>
+/// Reads rows of a raster file (any format GDAL reads), either on its own grid or resampled onto another
+/// <see cref="GridSpec"/>. One instance is not thread-safe: open one reader per thread to read in parallel.
+/// </summary>
+public sealed unsafe class GeoTiffReader : IDisposable
+{
+    private nint _dataset;
+    private nint _source; // the source dataset behind a warped VRT, closed after it
+
+    private GeoTiffReader(string path, nint dataset, nint source, RasterInfo info)
+    {
+        Path = path;
+        _dataset = dataset;
+        _source = source;
+        Info = info;
+    }
+
+    /// <summary>The file being read.</summary>
+    public string Path { get; }
+
+    /// <summary>Grid, band count, type and NoData of what this reader delivers (the target grid for a warped reader).</summary>
+    public RasterInfo Info { get; }
+
+    /// <summary>The grid this reader delivers rows of.</summary>
+    public GridSpec Grid => Info.Grid;
+
+    /// <summary>Opens a raster file on its own grid.</summary>
+    /// <param name="path">File path.</param>
+    /// <exception cref="RasterFileException">Missing, unreadable or not a raster.</exception>
+    public static GeoTiffReader Open(string path)
+    {
+        nint ds = OpenDataset(path);
+        try
+        {
+            return new GeoTiffReader(path, ds, 0, Describe(path, ds));
+        }
+        catch
+        {
+            GDALClose(ds);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a raster file resampled onto <paramref name="target"/> (reprojected when the CRSs differ) through GDAL's
+    /// warper as a virtual dataset: rows are computed as they are read, so memory stays bounded by the strip. Cells
+    /// outside the source, or NoData in it, read as NaN.
+    /// </summary>
+    /// <param name="path">File path.</param>
+    /// <param name="target">Grid to deliver.</param>
+    /// <param name="resampling">Nearest or bilinear.</param>
+    /// <exception cref="RasterFileException">Missing, unreadable, not a raster, or not reprojectable.</exception>
+    public static GeoTiffReader OpenOnto(string path, GridSpec target, Resampling resampling)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        nint src = OpenDataset(path);
+        try
+        {
+            string targetCrs = GeoTiff.CrsWktOf(target)
+                ?? throw new RasterFileException(path, "the target grid has no CRS (Srid 0 and no WKT)");
+            var inv = CultureInfo.InvariantCulture;
+            var args = new List<string>
+            {
+                "-of", "VRT", "-t_srs", targetCrs,
+                "-te", target.MinX.ToString("R", inv), target.MinY.ToString("R", inv), target.MaxX.ToString("R", inv), target.MaxY.ToString("R", inv),
+                "-ts", target.Width.ToString(inv), target.Height.ToString(inv),
+                "-r", resampling == Resampling.Bilinear ? "bilinear" : "near",
+                "-ot", "Float32", "-dstnodata", "nan",
+            };
+            nint* argv = StringList(args);
+            nint options = GDALWarpAppOptionsNew(argv, 0);
+            FreeStringList(argv);
+            if (options == 0) throw new RasterFileException(path, "invalid warp options: " + LastError());
+            int usageError = 0;
+            nint vrt;
+            try
+            {
+                CPLErrorReset();
+                vrt = GDALWarp("", 0, 1, &src, options, &usageError);
+            }
+            finally
+            {
+                GDALWarpAppOptionsFree(options);
+            }
+            if (vrt == 0) throw new RasterFileException(path, "cannot resample onto the target grid: " + LastError());
+            var srcInfo = Describe(path, src);
+            var info = new RasterInfo(target, 1, "Float32", double.NaN);
+            _ = srcInfo;
+            return new GeoTiffReader(path, vrt, src, info);
+        }
+        catch
+        {
+            GDALClose(src);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads rows [<paramref name="firstRow"/>, +<paramref name="rowCount"/>) of a band as float32, NoData → NaN.
+    /// </summary>
+    /// <param name="firstRow">First row.</param>
+    /// <param name="rowCount">Rows to read.</param>
+    /// <param name="dst">Output, at least rowCount × Width cells.</param>
+    /// <param name="band">1-based band number.</param>
+    public void ReadRows(int firstRow, int rowCount, Span<float> dst, int band = 1)
+    {
+        Read(firstRow, rowCount, dst, GDT_Float32, band);
+        if (Info.NoData is double nd && !double.IsNaN(nd))
+        {
+            float f = (float)nd;
+            // A NoData that float32 cannot hold (e.g. a Float64 file's) never matches a converted cell; skip the pass.
+            if (f == nd) RasterKernels.NoDataToNaN(dst[..(rowCount * Grid.Width)], f, allCores: false);
+        }
+    }
+
+    /// <summary>Reads rows of a band as bytes (GDAL converts other types, clamping to 0..255); NoData is not changed.</summary>
+    /// <param name="firstRow">First row.</param>
+    /// <param name="rowCount">Rows to read.</param>
+    /// <param name="dst">Output, at least rowCount × Width cells.</param>
+    /// <param name="band">1-based band number.</param>
+    public void ReadRows(int firstRow, int rowCount, Span<byte> dst, int band = 1) => Read(firstRow, rowCount, dst, GDT_Byte, band);
+
+    /// <summary>Reads rows of a band as 32-bit integers (zone ids, classes); NoData is not changed.</summary>
+    /// <param name="firstRow">First row.</param>
+    /// <param name="rowCount">Rows to read.</param>
+    /// <param name="dst">Output, at least rowCount × Width cells.</param>
+    /// <param name="band">1-based band number.</param>
+    public void ReadRows(int firstRow, int rowCount, Span<int> dst, int band = 1) => Read(firstRow, rowCount, dst, GDT_Int32, band);
+
+    private void Read<T>(int firstRow, int rowCount, Span<T> dst, int type, int band) where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(_dataset == 0, this);
+        int w = Grid.Width;
+        if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > Grid.Height)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), $"Rows {firstRow}+{rowCount} outside 0..{Grid.Height}.");
+        if ((long)dst.Length < (long)rowCount * w) throw new ArgumentException("Buffer too small for the rows.", nameof(dst));
+        if (band < 1 || band > Info.BandCount) throw new ArgumentOutOfRangeException(nameof(band));
+        if (rowCount == 0) return;
+        nint b = GDALGetRasterBand(_dataset, band);
+        CPLErrorReset();
+        fixed (T* p = dst)
+        {
+            if (GDALRasterIO(b, GF_Read, 0, firstRow, w, rowCount, p, w, rowCount, type, 0, 0) != 0)
+                throw new RasterFileException(Path, $"cannot read rows {firstRow}..{firstRow + rowCount - 1}: {LastError()}");
+        }
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose()
+    {
+        if (_dataset != 0) { GDALClose(_dataset); _dataset = 0; }
+        if (_source != 0) { GDALClose(_source); _source = 0; }
+    }
+
+    internal static nint OpenDataset(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        EnsureInitialized();
+        if (!File.Exists(path)) throw new RasterFileException(path, "file not found");
+        CPLErrorReset();
+        nint ds = GDALOpen(path, GA_ReadOnly);
+        if (ds == 0) throw new RasterFileException(path, "not a readable raster: " + LastError());
+        if (GDALGetRasterCount(ds) < 1)
+        {
+            GDALClose(ds);
+            throw new RasterFileException(path, "the file has no raster band");
+        }
+        return ds;
+    }
+
+    internal static RasterInfo Describe(string path, nint ds)
+    {
+        double* gt = stackalloc double[6];
+        if (GDALGetGeoTransform(ds, gt) != 0) throw new RasterFileException(path, "the raster has no georeferencing (geotransform)");
+        if (gt[2] != 0 || gt[4] != 0 || gt[5] >= 0)
+            throw new RasterFileException(path, "only north-up rasters are supported (rotated or south-up geotransform)");
+        string? wkt = Marshal.PtrToStringUTF8(GDALGetProjectionRef(ds));
+        if (string.IsNullOrWhiteSpace(wkt)) wkt = null;
+        int srid = wkt is null ? 0 : GeoTiff.EpsgOf(wkt);
+        var grid = new GridSpec(srid, gt[0], gt[3], gt[1], -gt[5], GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), wkt);
+        nint band = GDALGetRasterBand(ds, 1);
+        int type = GDALGetRasterDataType(band);
+        string typeName = Marshal.PtrToStringUTF8(GDALGetDataTypeName(type)) ?? type.ToString(CultureInfo.InvariantCulture);
+        int ok = 0;
+        double nd = GDALGetRasterNoDataValue(band, &ok);
+        return new RasterInfo(grid, GDALGetRasterCount(ds), typeName, ok != 0 ? nd : null);
+    }
+}

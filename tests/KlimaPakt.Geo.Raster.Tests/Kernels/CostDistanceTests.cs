@@ -1,0 +1,109 @@
+using KlimaPakt.Geo.Raster.Kernels;
+
+namespace KlimaPakt.Geo.Raster.Tests.Kernels;
+
+public class CostDistanceTests
+{
+    private static float[] RandomCost(int w, int h, int seed, double barrierShare)
+    {
+        var rng = new Random(seed);
+        var c = new float[w * h];
+        for (int i = 0; i < c.Length; i++) c[i] = rng.NextDouble() < barrierShare ? float.NaN : 1f + 99f * (float)rng.NextDouble();
+        return c;
+    }
+
+    /// <summary>Bellman–Ford reference: relax every edge of the 8-neighbour graph until nothing changes.</summary>
+    private static double[] Reference(float[] cost, int w, int h, (int, int)[] sources, double ew, double ns)
+    {
+        var d = new double[w * h];
+        Array.Fill(d, double.PositiveInfinity);
+        foreach (var (c, r) in sources) if (cost[r * w + c] >= 0) d[r * w + c] = 0;
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            for (int r = 0; r < h; r++)
+            for (int c = 0; c < w; c++)
+            {
+                int i = r * w + c;
+                if (double.IsInfinity(d[i])) continue;
+                for (int dr = -1; dr <= 1; dr++)
+                for (int dc = -1; dc <= 1; dc++)
+                {
+                    if (dr == 0 && dc == 0) continue;
+                    int nr = r + dr, nc = c + dc;
+                    if (nr < 0 || nc < 0 || nr >= h || nc >= w) continue;
+                    int j = nr * w + nc;
+                    if (!(cost[j] >= 0)) continue;
+                    double len = dr != 0 && dc != 0 ? Math.Sqrt(ew * ew + ns * ns) : dc != 0 ? ew : ns;
+                    double nd = d[i] + ((double)cost[i] + cost[j]) / 2 * len;
+                    if (nd < d[j] - 1e-12) { d[j] = nd; changed = true; }
+                }
+            }
+        }
+        return d;
+    }
+
+    [Theory]
+    [InlineData(1, 1, 0.0, 10, 10)]
+    [InlineData(13, 9, 0.0, 10, 10)]
+    [InlineData(25, 19, 0.15, 10, 10)]
+    [InlineData(31, 7, 0.05, 5, 12.5)]
+    public void CostDistance_RandomCosts_EqualsBellmanFordReference(int w, int h, double barriers, double dx, double dy)
+    {
+        for (int seed = 0; seed < 3; seed++)
+        {
+            var cost = RandomCost(w, h, seed + w * 7, barriers);
+            (int, int)[] sources = seed == 2 ? [(0, 0), (w - 1, h - 1), (w / 2, h / 3)] : [(w / 2, h / 2)];
+            foreach (var units in new[] { CostDistanceUnits.Cells, CostDistanceUnits.MapUnits })
+            {
+                double ew = units == CostDistanceUnits.Cells ? 1 : dx, ns = units == CostDistanceUnits.Cells ? dy / dx : dy;
+                var expected = Reference(cost, w, h, sources, ew, ns);
+                var acc = new float[w * h];
+                RasterKernels.CostDistance(cost, w, h, sources, dx, dy, units, acc);
+                for (int i = 0; i < acc.Length; i++)
+                {
+                    if (double.IsInfinity(expected[i])) { Assert.True(float.IsNaN(acc[i]), $"cell {i} should be unreached"); continue; }
+                    Assert.True(Math.Abs(acc[i] - expected[i]) <= 1e-6 * Math.Max(1, expected[i]), $"{w}x{h} {units} cell {i}: {acc[i]} vs {expected[i]}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void CostDistance_BackLinks_LeadBackToASourceWithTheAccumulatedCost()
+    {
+        const int w = 23, h = 17;
+        var cost = RandomCost(w, h, 4, 0.1);
+        (int, int)[] sources = [(3, 4), (20, 12)];
+        foreach (var (c, r) in sources) cost[r * w + c] = 5f;
+        var acc = new float[w * h];
+        var links = new byte[w * h];
+        RasterKernels.CostDistance(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, acc, links);
+        int[] dc = [1, 1, 0, -1, -1, -1, 0, 1], dr = [0, -1, -1, -1, 0, 1, 1, 1];
+        for (int start = 0; start < w * h; start++)
+        {
+            if (float.IsNaN(acc[start])) { Assert.Equal(RasterKernels.BackLinkUnreached, links[start]); continue; }
+            int i = start;
+            double sum = 0;
+            for (int steps = 0; links[i] != RasterKernels.BackLinkSource; steps++)
+            {
+                Assert.True(steps < w * h, "back-links loop");
+                int k = links[i] - 1;
+                int c = i % w + dc[k], r = i / w + dr[k];
+                int j = r * w + c;
+                sum += ((double)cost[i] + cost[j]) / 2 * (dc[k] != 0 && dr[k] != 0 ? Math.Sqrt(2) : 1);
+                i = j;
+            }
+            Assert.Contains((i % w, i / w), sources);
+            Assert.True(Math.Abs(sum - acc[start]) <= 1e-5 * Math.Max(1, sum), $"path cost {sum} vs {acc[start]}");
+        }
+    }
+
+    [Fact]
+    public void CostDistance_SourceOutsideGrid_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RasterKernels.CostDistance(new float[4], 2, 2, [(2, 0)], 1, 1, CostDistanceUnits.Cells, new float[4]));
+    }
+}

@@ -1,0 +1,93 @@
+using KlimaPakt.Geo.Raster.Kernels;
+
+namespace KlimaPakt.Geo.Raster.Tests.Kernels;
+
+public class EuclideanDistanceTests
+{
+    private static byte[] RandomFeatures(int w, int h, double share, int seed)
+    {
+        var rng = new Random(seed);
+        var f = new byte[w * h];
+        for (int i = 0; i < f.Length; i++) f[i] = rng.NextDouble() < share ? (byte)1 : (byte)0;
+        return f;
+    }
+
+    /// <summary>All-pairs reference: distance from every cell centre to every feature cell centre.</summary>
+    private static double[] BruteForce(byte[] f, int w, int h, double dx, double dy)
+    {
+        var d = new double[w * h];
+        for (int r = 0; r < h; r++)
+        for (int c = 0; c < w; c++)
+        {
+            double best = double.PositiveInfinity;
+            for (int r2 = 0; r2 < h; r2++)
+            for (int c2 = 0; c2 < w; c2++)
+            {
+                if (f[r2 * w + c2] == 0) continue;
+                double ex = (c - c2) * dx, ey = (r - r2) * dy;
+                best = Math.Min(best, ex * ex + ey * ey);
+            }
+            d[r * w + c] = Math.Sqrt(best);
+        }
+        return d;
+    }
+
+    [Theory]
+    [InlineData(1, 1, 0.5, 10, 10)]
+    [InlineData(17, 13, 0.05, 10, 10)]
+    [InlineData(40, 37, 0.01, 10, 10)]
+    [InlineData(33, 21, 0.2, 2.5, 7.0)]
+    [InlineData(64, 5, 0.003, 1, 1)]
+    [InlineData(5, 64, 0.02, 30, 30)]
+    public void EuclideanDistance_RandomFeatures_EqualsBruteForce(int w, int h, double share, double dx, double dy)
+    {
+        for (int seed = 0; seed < 4; seed++)
+        {
+            var f = RandomFeatures(w, h, share, seed * 101 + w);
+            if (seed == 0) f[(h / 2) * w + w / 2] = 1; // at least one feature
+            if (Array.IndexOf(f, (byte)1) < 0) continue;
+            var expected = BruteForce(f, w, h, dx, dy);
+            foreach (var path in new[] { KernelPath.Scalar, KernelPath.Vector256, KernelPath.Vector512 })
+            {
+                var d = new float[w * h];
+                RasterKernels.EuclideanDistance(f, w, h, dx, dy, d, path, allCores: path != KernelPath.Scalar);
+                for (int i = 0; i < d.Length; i++)
+                    Assert.True(Math.Abs(d[i] - expected[i]) <= 1e-4 * Math.Max(1, expected[i]), $"{w}x{h} {path} cell {i}: {d[i]} vs {expected[i]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void EuclideanDistance_NoFeature_AllNaN()
+    {
+        var d = new float[12];
+        RasterKernels.EuclideanDistance(new byte[12], 4, 3, 1, 1, d);
+        Assert.All(d, v => Assert.True(float.IsNaN(v)));
+    }
+
+    [Fact]
+    public void EuclideanDistance_SingleFeatureInCorner_GivesHypotenuseInMapUnits()
+    {
+        var f = new byte[3 * 4];
+        f[0] = 1;
+        var d = new float[f.Length];
+        RasterKernels.EuclideanDistance(f, 3, 4, 10, 20, d);
+        Assert.Equal(0f, d[0]);
+        Assert.Equal(10f, d[1]);
+        Assert.Equal(20f, d[3]);
+        Assert.Equal((float)Math.Sqrt(10 * 10 + 60 * 60), d[3 * 3 + 1]);
+    }
+
+    [Fact]
+    public void EuclideanDistance_LargeRaggedGridAllCores_EqualsScalarSingleThread()
+    {
+        // 1031 × 613 = 632 003 cells: above the parallel threshold, width not a multiple of 16 or of the 512-column block.
+        const int w = 1031, h = 613;
+        var f = RandomFeatures(w, h, 0.0005, 9);
+        var expected = new float[w * h];
+        RasterKernels.EuclideanDistance(f, w, h, 10, 10, expected, KernelPath.Scalar, allCores: false);
+        var actual = new float[w * h];
+        RasterKernels.EuclideanDistance(f, w, h, 10, 10, actual);
+        KernelTestData.AssertClose(expected, actual, 0f, "edt large");
+    }
+}
