@@ -63,8 +63,8 @@ public sealed partial class ImportService
         if (repaired.Count > 0 && policy == InvalidGeometryPolicy.Reject)
             throw new GeoInputException($"{path}: {repaired.Count} feature(s) have invalid geometry (import refused; use the repair policy to fix them with ST_MakeValid).", Truncate(repaired));
 
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS import_ready", ct);
         await ExecuteAsync(connection, $"""
-            DROP TABLE IF EXISTS import_ready;
             CREATE TEMP TABLE import_ready ON COMMIT DROP AS
             SELECT seq, fid, name, class, tags, {Normalise(layer.Geometry, "ST_Transform(ST_MakeValid(geom), $1)")} AS geom
             FROM import_staging WHERE layer = $2 AND geom IS NOT NULL AND NOT ST_IsEmpty(geom)

@@ -1,0 +1,41 @@
+using KlimaPakt.Geo.Core.Errors;
+using KlimaPakt.Geo.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Spectre.Console;
+
+namespace KlimaPakt.Geo.Cli;
+
+/// <summary>Builds the same services as the API and turns expected failures into one error line and an exit code.</summary>
+internal static class CliHost
+{
+    public const int InputError = 2;
+    public const int DatabaseError = 3;
+
+    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> body, CancellationToken ct, bool migrate = true)
+    {
+        var connectionString = GeoDatabase.ResolveConnectionString();
+        var services = new ServiceCollection().AddGeoData(connectionString).BuildServiceProvider();
+        await using (services)
+        {
+            try
+            {
+                if (migrate) await GeoDatabase.MigrateAsync(services, ct);
+                await body(services, ct);
+                return 0;
+            }
+            catch (GeoInputException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                foreach (var detail in e.Details) AnsiConsole.MarkupLineInterpolated($"  [grey]-[/] {detail}");
+                return InputError;
+            }
+            catch (NpgsqlException e) when (e.InnerException is System.Net.Sockets.SocketException || e.IsTransient)
+            {
+                var host = new NpgsqlConnectionStringBuilder(connectionString);
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] cannot reach PostGIS at {host.Host}:{host.Port} ({e.Message}). Start the project's cluster with scripts/postgis.sh up, or set {GeoDatabase.ConnectionStringVariable}.");
+                return DatabaseError;
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+using KlimaPakt.Geo.Cli;
+using KlimaPakt.Geo.Cli.Import;
+
+// `klimapakt`: the consultants' front door. Every command calls the same application services as the API.
+var root = new RootCommand("KlimaPakt.Geo — climate-pact cadastres for Luxembourg's communes (PostGIS-backed).")
+{
+    DatabaseCommands.Create(),
+    RegionCommands.Create(),
+    ImportCommands.Create(),
+};
+return await root.Parse(args).InvokeAsync();
