@@ -81,13 +81,18 @@ public sealed partial class ImportService
     public static string NormaliseName(string name)
     {
         var sb = new StringBuilder(name.Length);
-        foreach (var c in name.Normalize(NormalizationForm.FormD))
+        foreach (var c in name.ToLowerInvariant())
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
-            if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
+            // Explicit folding: the service runs with invariant globalization, where string.Normalize does not decompose.
+            var folded = AccentFolds.IndexOf(c) is var i and >= 0 ? AccentFoldsTo[i] : c;
+            if (char.IsAsciiLetterOrDigit(folded)) sb.Append(folded);
+            else if (folded == 'ß') sb.Append("ss");
         }
         return sb.ToString();
     }
+
+    private const string AccentFolds = "àáâãäåāăąçćčďèéêëēĕėęěìíîïīĭįıñńňòóôõöøōŏőùúûüūŭůűųýÿźżžšśşţť";
+    private const string AccentFoldsTo = "aaaaaaaaacccdeeeeeeeeeiiiiiiiinnnooooooooouuuuuuuuuyyzzzssstt";
 
     private static Dictionary<string, string> ReadRenames(string path)
     {

@@ -96,10 +96,11 @@ public sealed partial class ImportService(NpgsqlDataSource dataSource)
     {
         var stopwatch = Stopwatch.StartNew();
         var classifier = new OsmClassifier(request.CommuneAdminLevel, request.CantonAdminLevel, request.CommuneCodeTags);
+        var features = OsmPbfReader.Read(request.Path);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var region = await RegionAsync(connection, request.Region, ct);
-        var read = await StageAsync(connection, OsmPbfReader.Read(request.Path).SelectMany(classifier.Classify), ct);
+        var read = await StageAsync(connection, features.SelectMany(classifier.Classify), ct);
         var sourceId = await UpsertSourceAsync(connection, region.Id, "osm", request.Path, Core.Srid.Wgs84, read, ct);
         var written = new Dictionary<string, int>();
         var repaired = new List<string>();

@@ -18,6 +18,9 @@ namespace KlimaPakt.Geo.Data.Migrations
             migrationBuilder.EnsureSchema(
                 name: "results");
 
+            // pgrouting and postgis_raster depend on postgis: create them in dependency order (EF sorts by name).
+            migrationBuilder.Sql("CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS postgis_raster; CREATE EXTENSION IF NOT EXISTS pgrouting;");
+
             migrationBuilder.AlterDatabase()
                 .Annotation("Npgsql:PostgresExtension:hstore", ",,")
                 .Annotation("Npgsql:PostgresExtension:pgrouting", ",,")

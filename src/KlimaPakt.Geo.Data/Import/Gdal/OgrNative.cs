@@ -35,6 +35,15 @@ internal static partial class OgrNative
     [LibraryImport(Lib)] public static partial void OGR_F_Destroy(IntPtr feature);
     [LibraryImport(Lib)] public static partial IntPtr CPLGetLastErrorMsg();
     [LibraryImport(Lib)] public static partial void CPLErrorReset();
+    [LibraryImport(Lib)] public static partial int CPLGetLastErrorType();
+    [LibraryImport(Lib)] public static partial void CPLPushErrorHandler(IntPtr handler);
+    [LibraryImport(Lib)] public static partial void CPLPopErrorHandler();
+
+    /// <summary>CPLErr value of a failure.</summary>
+    public const int CeFailure = 3;
+
+    /// <summary>GDAL's own quiet handler: errors are kept for CPLGetLastErrorMsg instead of printed to stderr.</summary>
+    public static IntPtr QuietErrorHandler { get; } = NativeLibrary.GetExport(NativeLibrary.Load(Lib), "CPLQuietErrorHandler");
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial IntPtr OSRNewSpatialReference(string? wkt);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial int OSRSetFromUserInput(IntPtr srs, string definition);
     [LibraryImport(Lib)] public static partial int OSRAutoIdentifyEPSG(IntPtr srs);
@@ -42,7 +51,7 @@ internal static partial class OgrNative
     [LibraryImport(Lib)] public static partial IntPtr OSRGetAuthorityName(IntPtr srs, IntPtr targetKey);
     [LibraryImport(Lib)] public static partial IntPtr OSRFindMatches(IntPtr srs, IntPtr options, out int count, out IntPtr confidences);
     [LibraryImport(Lib)] public static partial void OSRFreeSRSArray(IntPtr array);
-    [LibraryImport(Lib)] public static partial void CPLFree(IntPtr pointer);
+    [LibraryImport(Lib)] public static partial void VSIFree(IntPtr pointer);
     [LibraryImport(Lib)] public static partial void OSRDestroySpatialReference(IntPtr srs);
 
     /// <summary>Copies a GDAL-owned UTF-8 string.</summary>

@@ -19,11 +19,28 @@ public sealed record OsmFeature(string DriverLayer, FeatureRecord Feature);
 /// </summary>
 public static class OsmPbfReader
 {
-    /// <summary>Streams every feature of the file. Geometries are in EPSG:4326.</summary>
-    public static IEnumerable<OsmFeature> Read(string path)
+    /// <summary>
+    /// Reads every feature of the file (geometries in EPSG:4326). Eager and on the calling thread, because GDAL's
+    /// error state and handler stack are per thread.
+    /// </summary>
+    public static List<OsmFeature> Read(string path)
     {
         FileChecks.RequireNonEmpty(path);
         OgrNative.EnsureRegistered();
+        // Errors go to CPLGetLastErrorMsg (and into our exception), not to the console.
+        OgrNative.CPLPushErrorHandler(OgrNative.QuietErrorHandler);
+        try
+        {
+            return [.. ReadDataset(path)];
+        }
+        finally
+        {
+            OgrNative.CPLPopErrorHandler();
+        }
+    }
+
+    private static IEnumerable<OsmFeature> ReadDataset(string path)
+    {
         OgrNative.CPLErrorReset();
         var dataset = OgrNative.GDALOpenEx(path, OgrNative.OfVector, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
         if (dataset == IntPtr.Zero)
@@ -43,6 +60,8 @@ public static class OsmPbfReader
                 yield return record;
             }
             var error = OgrNative.Text(OgrNative.CPLGetLastErrorMsg());
+            if (OgrNative.CPLGetLastErrorType() >= OgrNative.CeFailure)
+                throw new GeoInputException($"{path}: the OSM file is truncated or corrupt ({error}); nothing was imported.");
             if (count == 0)
                 throw new GeoInputException($"{path}: no OSM features could be read{(string.IsNullOrEmpty(error) ? "" : $" ({error})")}; the file may be empty or truncated.");
         }

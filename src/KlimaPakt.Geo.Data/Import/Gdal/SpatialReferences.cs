@@ -30,7 +30,7 @@ public static class SpatialReferences
             finally
             {
                 if (matches != IntPtr.Zero) OgrNative.OSRFreeSRSArray(matches);
-                if (confidences != IntPtr.Zero) OgrNative.CPLFree(confidences);
+                if (confidences != IntPtr.Zero) OgrNative.VSIFree(confidences);
             }
         }
         finally

@@ -43,8 +43,8 @@ public sealed partial class GeoJsonFeatureSource : IFeatureSource
             {
                 _features = type switch
                 {
-                    "FeatureCollection" => [.. (root.Deserialize<FeatureCollection>(options) ?? []).Select((f, i) => ToRecord(f, i))],
-                    "Feature" => [ToRecord(root.Deserialize<IFeature>(options)!, 0)],
+                    "FeatureCollection" => [.. (root.Deserialize<FeatureCollection>(options) ?? []).Zip(FeatureIds(root)).Select((f, i) => ToRecord(f.First, f.Second, i))],
+                    "Feature" => [ToRecord(root.Deserialize<IFeature>(options)!, IdOf(root), 0)],
                     _ => throw new GeoInputException($"{path}: not a GeoJSON FeatureCollection or Feature (type is '{type ?? "missing"}')."),
                 };
             }
@@ -73,10 +73,18 @@ public sealed partial class GeoJsonFeatureSource : IFeatureSource
     /// <inheritdoc />
     public IEnumerable<FeatureRecord> Read() => _features;
 
-    private FeatureRecord ToRecord(IFeature feature, int index)
+    // The reader keeps a feature's "id" member out of its attributes: read it from the document, feature by feature.
+    private static IEnumerable<string?> FeatureIds(JsonElement root) =>
+        root.TryGetProperty("features", out var features) && features.ValueKind == JsonValueKind.Array
+            ? features.EnumerateArray().Select(IdOf)
+            : [];
+
+    private static string? IdOf(JsonElement feature) =>
+        feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("id", out var id) ? FeatureRecord.AsText(id) : null;
+
+    private FeatureRecord ToRecord(IFeature feature, string? id, int index)
     {
         var attributes = FeatureRecord.AttributesOf(feature.Attributes);
-        attributes.Remove("id", out var id);
         var fid = id ?? attributes.GetValueOrDefault("osm_id") ?? (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var geometry = feature.Geometry;
         if (geometry is not null) geometry.SRID = Srid;

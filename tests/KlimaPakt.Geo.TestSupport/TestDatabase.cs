@@ -1,0 +1,81 @@
+using KlimaPakt.Geo.Data;
+using KlimaPakt.Geo.Data.Import;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace KlimaPakt.Geo.TestSupport;
+
+/// <summary>
+/// A fresh database per test assembly on the real PostGIS server (the project's cluster, or the server named by
+/// KLIMAPAKT_TEST_SERVER): dropped and created, migrated, and loaded with the bundled data when asked.
+/// When the server cannot be reached the tests fail loudly: they never pass silently.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private TestDatabase(string connectionString, ServiceProvider services)
+    {
+        ConnectionString = connectionString;
+        Services = services;
+    }
+
+    /// <summary>Connection string of the test database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The application services (same registration as the API and the CLI) bound to the test database.</summary>
+    public ServiceProvider Services { get; }
+
+    public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
+
+    public ImportService Imports => Services.GetRequiredService<ImportService>();
+
+    /// <summary>The repository root (where data/ and the solution are).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>A path under data/.</summary>
+    public static string DataPath(string relative) => Path.Combine(RepositoryRoot, "data", relative);
+
+    /// <summary>Creates (or recreates) database <paramref name="name"/> and applies the migrations.</summary>
+    public static async Task<TestDatabase> CreateAsync(string name, bool loadBundle = false)
+    {
+        var server = Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_SERVER") is { Length: > 0 } s
+            ? s
+            : $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("KLIMAPAKT_PG_PORT") ?? "55432"};Username=postgres";
+        var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            try { await connection.OpenAsync(); }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException)
+            {
+                throw new InvalidOperationException(
+                    $"PostGIS is not reachable at {admin.Host}:{admin.Port}. Start it with scripts/postgis.sh up (the README's test command does).", e);
+            }
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 20 }.ConnectionString;
+        var services = new ServiceCollection().AddGeoData(connectionString).BuildServiceProvider();
+        await GeoDatabase.MigrateAsync(services);
+        var database = new TestDatabase(connectionString, services);
+        if (loadBundle) await services.GetRequiredService<BundleImporter>().LoadAsync(DataPath("bundle.json"));
+        return database;
+    }
+
+    /// <summary>Runs a scalar query.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        var value = await command.ExecuteScalarAsync();
+        return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync() => await Services.DisposeAsync();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "KlimaPakt.Geo.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Repository root (KlimaPakt.Geo.sln) not found above " + AppContext.BaseDirectory);
+    }
+}
