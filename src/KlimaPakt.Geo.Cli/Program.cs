@@ -8,5 +8,6 @@ var root = new RootCommand("KlimaPakt.Geo — climate-pact cadastres for Luxembo
     DatabaseCommands.Create(),
     RegionCommands.Create(),
     ImportCommands.Create(),
+    KlimaPakt.Geo.Cli.Raster.RasterCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

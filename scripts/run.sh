@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The main job: PostGIS up (a project-local cluster unless KLIMAPAKT_DB names another database), the bundled data
+# imported, the analyses run, and the service started with the planners' map on http://127.0.0.1:${KLIMAPAKT_PORT:-5080}/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+PORT="${KLIMAPAKT_PORT:-5080}"
+
+if [ -z "${KLIMAPAKT_DB:-}" ]; then scripts/postgis.sh up >/dev/null; fi
+echo "== building"
+dotnet build KlimaPakt.Geo.sln -c Release -v quiet -nologo
+CLI=(dotnet "$ROOT/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll")
+echo "== importing the bundled data (data/bundle.json)"
+"${CLI[@]}" import bundle data/bundle.json
+# The cadastres' batch runs (klimapakt run wind|geothermal|corridors|ev --region lu) join this list as they land.
+ANALYSES=()
+for analysis in "${ANALYSES[@]}"; do
+  echo "== running $analysis"; "${CLI[@]}" run "$analysis" --region lu
+done
+echo "== serving http://127.0.0.1:$PORT/ (Ctrl-C stops)"
+exec dotnet "$ROOT/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" --urls "http://127.0.0.1:$PORT"
