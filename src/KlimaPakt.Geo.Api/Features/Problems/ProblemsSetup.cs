@@ -1,0 +1,51 @@
+using KlimaPakt.Geo.Core.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KlimaPakt.Geo.Api.Features.Problems;
+
+public static class ProblemsSetup
+{
+    public static IServiceCollection AddGeoProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<GeoExceptionHandler>();
+        return services;
+    }
+}
+
+/// <summary>
+/// The one error path: the expected-failure family becomes its own status and message; anything else is logged
+/// with its detail and answered with a generic 500, so database text never reaches a client (as Martin does).
+/// </summary>
+internal sealed partial class GeoExceptionHandler(IProblemDetailsService problems, ILogger<GeoExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is GeoInputException input)
+        {
+            problem = new ProblemDetails { Status = input.StatusCode, Title = input.Title, Detail = input.Message };
+            if (input.Details.Count > 0) problem.Extensions["details"] = input.Details;
+        }
+        else if (exception is BadHttpRequestException bad)
+        {
+            problem = new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };
+        }
+        else if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            return true; // the client went away
+        }
+        else
+        {
+            LogUnexpected(logger, context.Request.Path, exception);
+            problem = new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Internal error",
+                Detail = "The request failed on the server. The error has been logged." };
+        }
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Path} failed")]
+    private static partial void LogUnexpected(ILogger logger, PathString path, Exception exception);
+}

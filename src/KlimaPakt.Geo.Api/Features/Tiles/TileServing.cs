@@ -1,0 +1,102 @@
+using System.ComponentModel.DataAnnotations;
+using System.IO.Compression;
+using KlimaPakt.Geo.Data.Publishing;
+using KlimaPakt.Geo.Data.Tiles;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace KlimaPakt.Geo.Api.Features.Tiles;
+
+/// <summary>HTTP caching, compression and CORS of the read endpoints (section <c>Serving</c>).</summary>
+public sealed class ServingOptions
+{
+    public const string Section = "Serving";
+
+    /// <summary>Browser/CDN max-age of tiles and features of the latest data, in seconds (a publish is seen after at most this).</summary>
+    [Range(0, 86_400)]
+    public int MaxAgeSeconds { get; set; } = 60;
+
+    /// <summary>Browser/CDN max-age of tiles addressed with an explicit <c>?run=</c> (their content never changes), in seconds.</summary>
+    [Range(0, 31_536_000)]
+    public int RunMaxAgeSeconds { get; set; } = 86_400;
+
+    /// <summary>How long the server's output cache keeps an entry, in seconds; publishes and imports evict earlier by tag.</summary>
+    [Range(1, 604_800)]
+    public int ServerCacheSeconds { get; set; } = 3_600;
+
+    /// <summary>Output-cache size limit, in megabytes.</summary>
+    [Range(1, 65_536)]
+    public int ServerCacheSizeMegabytes { get; set; } = 256;
+
+    /// <summary>Redis connection for a shared output cache (several instances); empty for the in-memory store.</summary>
+    public string? RedisConnection { get; set; }
+
+    /// <summary>Origins allowed by CORS; <c>*</c> for any (read endpoints are public).</summary>
+    public string[] CorsOrigins { get; set; } = ["*"];
+
+    /// <summary>How often runs published and files imported by another process (the CLI) are looked for, in seconds.</summary>
+    [Range(1, 3_600)]
+    public int ChangePollSeconds { get; set; } = 5;
+
+    /// <summary>Statement timeout of one tile query, in seconds.</summary>
+    [Range(1, 600)]
+    public int TileStatementTimeoutSeconds { get; set; } = 10;
+}
+
+public static class TileServing
+{
+    public const string MvtMediaType = "application/vnd.mapbox-vector-tile";
+
+    public static WebApplicationBuilder AddTileServing(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
+
+        services.Replace(ServiceDescriptor.Singleton(sp => new TileOptions
+        {
+            StatementTimeoutSeconds = sp.GetRequiredService<IOptions<ServingOptions>>().Value.TileStatementTimeoutSeconds,
+        }));
+        services.AddOutputCache(o =>
+        {
+            o.SizeLimit = options.ServerCacheSizeMegabytes * 1024L * 1024L;
+            o.AddPolicy(TileCachePolicy.Name, new TileCachePolicy(TimeSpan.FromSeconds(options.ServerCacheSeconds)));
+            o.AddPolicy(FeatureCachePolicy.Name, new FeatureCachePolicy(TimeSpan.FromSeconds(options.ServerCacheSeconds)));
+        });
+        if (!string.IsNullOrWhiteSpace(options.RedisConnection))
+            services.AddStackExchangeRedisOutputCache(o => { o.Configuration = options.RedisConnection; o.InstanceName = "klimapakt:"; });
+
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(
+                [MvtMediaType, "application/geo+json", "application/problem+json", "application/vnd.oai.openapi+json"]);
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+
+        services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (options.CorsOrigins.Contains("*")) p.AllowAnyOrigin(); else p.WithOrigins(options.CorsOrigins);
+            p.WithMethods("GET", "HEAD", "OPTIONS").AllowAnyHeader().WithExposedHeaders("ETag", "Content-Length");
+        }));
+
+        services.AddSingleton<TileCacheEvictor>();
+        services.Replace(ServiceDescriptor.Singleton<IRunPublishedNotifier>(sp => sp.GetRequiredService<TileCacheEvictor>()));
+        services.AddHostedService<DataChangeWatcher>();
+        return builder;
+    }
+
+    public static WebApplication UseTileServing(this WebApplication app)
+    {
+        // Compression outside the cache: entries are stored once, encoded per request by Accept-Encoding.
+        app.UseResponseCompression();
+        app.UseCors();
+        app.UseOutputCache();
+        app.UseStaticFiles();
+        return app;
+    }
+}

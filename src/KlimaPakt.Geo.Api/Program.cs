@@ -1,0 +1,36 @@
+using KlimaPakt.Geo.Api.Features.Health;
+using KlimaPakt.Geo.Api.Features.Map;
+using KlimaPakt.Geo.Api.Features.Ogc;
+using KlimaPakt.Geo.Api.Features.Problems;
+using KlimaPakt.Geo.Api.Features.Regions;
+using KlimaPakt.Geo.Api.Features.Tiles;
+using KlimaPakt.Geo.Data;
+using KlimaPakt.Geo.Data.Tiles;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddGeoData(GeoDatabase.ResolveConnectionString(builder.Configuration.GetConnectionString("Geo")));
+builder.Services.AddGeoServing();
+builder.Services.AddGeoProblems();
+builder.Services.AddGeoHealth();
+builder.Services.AddOpenApi();
+builder.AddTileServing();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseTileServing();
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthApi();
+app.MapRegionsApi();
+app.MapTilesApi();
+app.MapOgcFeaturesApi();
+app.MapMapViewer();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,86 @@
+using KlimaPakt.Geo.Core.Layers;
+using KlimaPakt.Geo.Data;
+using KlimaPakt.Geo.Data.Tiles;
+using KlimaPakt.Geo.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KlimaPakt.Geo.Api.Tests;
+
+/// <summary>
+/// One database for the whole assembly (fresh, migrated, bundled data loaded) on the real local PostGIS, and the
+/// service started on it. A run-scoped result layer (<c>test_zones</c>) stands in for an analysis's results, and a
+/// layer over a missing table stands in for a database failure.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string ZonesLayer = "test_zones";
+    public const string ZonesKind = "test";
+    public const string BrokenLayer = "broken";
+
+    public TestDatabase Database { get; private set; } = null!;
+    public GeoApiFactory Factory { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync("klimapakt_test_api", loadBundle: true);
+        await using (var command = Database.DataSource.CreateCommand("""
+            CREATE TABLE results.test_zones (id bigserial PRIMARY KEY, run_id uuid NOT NULL, region_id int NOT NULL,
+                score double precision NOT NULL, geom geometry NOT NULL);
+            CREATE INDEX ON results.test_zones USING gist (geom);
+            """))
+            await command.ExecuteNonQueryAsync();
+        Environment.SetEnvironmentVariable(GeoDatabase.ConnectionStringVariable, Database.ConnectionString);
+        Factory = new GeoApiFactory(Database.ConnectionString);
+        _ = Factory.Server; // start (and migrate) now, not in the first test
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public HttpClient Client() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public async Task<T> ScalarAsync<T>(string sql) => await Database.ScalarAsync<T>(sql);
+
+    public async Task<List<long>> IdsAsync(string sql)
+    {
+        var ids = new List<long>();
+        await using var command = Database.DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) ids.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        return ids;
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = Database.DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class GeoApiFactory(string connectionString) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Geo", connectionString);
+        builder.UseSetting("Serving:ChangePollSeconds", "3600");
+        builder.ConfigureServices(services =>
+        {
+            services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",
+                "results.test_zones", LayerGeometry.Polygon, [new("score", "t.score", FieldType.Number, "Score (0–1)")])
+            { RunKind = ApiFixture.ZonesKind, Attribution = "KlimaPakt tests" });
+            services.AddPublishedLayer(new PublishedLayer(ApiFixture.BrokenLayer, "Broken", "A layer over a missing table",
+                "results.no_such_table", LayerGeometry.Point, []));
+        });
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
