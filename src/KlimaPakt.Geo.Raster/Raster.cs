@@ -20,11 +20,12 @@ public sealed class Raster<T> where T : unmanaged
         Cells = cells;
     }
 
-    /// <summary>Allocates a raster; the cells are not zeroed unless <paramref name="zeroed"/> is true.</summary>
+    /// <summary>Allocates a raster; the cells are not zeroed unless <paramref name="zeroed"/> is true (uninitialised grids are
+    /// huge-page backed on Linux, see LargeArrays).</summary>
     /// <param name="grid">Grid of the raster.</param>
     /// <param name="zeroed">Zero the cells (costs a pass over memory; skip it when every cell is written anyway).</param>
     public Raster(GridSpec grid, bool zeroed = true)
-        : this(grid, zeroed ? new T[grid.CellCount] : GC.AllocateUninitializedArray<T>(checked((int)grid.CellCount)))
+        : this(grid, zeroed ? new T[grid.CellCount] : LargeArrays.Allocate<T>(grid.CellCount))
     {
     }
 

@@ -76,7 +76,15 @@ internal static unsafe partial class GdalNative
     public static partial nint GDALCreate(nint driver, string path, int xSize, int ySize, int bands, int type, nint* options);
     [LibraryImport(Lib)] public static partial int GDALSetGeoTransform(nint ds, double* transform);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial int GDALSetProjection(nint ds, string wkt);
-    [LibraryImport(Lib)] public static partial int GDALFlushCache(nint ds);
+    // void in GDAL 3.6 (CPLErr only from 3.7): failures are read from CPLGetLastErrorType afterwards.
+    [LibraryImport(Lib)] public static partial void GDALFlushCache(nint ds);
+    [LibraryImport(Lib)] public static partial int CPLGetLastErrorType();
+    public const int CE_Failure = 3;
+    [LibraryImport(Lib)] public static partial void GDALGetBlockSize(nint band, int* xSize, int* ySize);
+    [LibraryImport(Lib)] public static partial int GDALWriteBlock(nint band, int xBlock, int yBlock, void* data);
+    [LibraryImport(Lib)] public static partial nint GDALGetDatasetDriver(nint ds);
+    [LibraryImport(Lib)] public static partial nint GDALGetDriverShortName(nint driver);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial nint GDALGetMetadataItem(nint obj, string name, string? domain);
     [LibraryImport(Lib)] public static partial nint CPLGetLastErrorMsg();
     [LibraryImport(Lib)] public static partial void CPLErrorReset();
     [LibraryImport(Lib)] public static partial void CPLPushErrorHandler(nint handler);

@@ -10,6 +10,13 @@ namespace KlimaPakt.Geo.Raster.Gdal;
 /// </summary>
 public static class GeoTiff
 {
+    /// <summary>Receives one strip of rows.</summary>
+    /// <typeparam name="T">Cell type.</typeparam>
+    /// <param name="firstRow">First row of the strip.</param>
+    /// <param name="rowCount">Rows in the strip.</param>
+    /// <param name="cells">rowCount × Width cells (valid only during the call).</param>
+    public delegate void StripAction<T>(int firstRow, int rowCount, ReadOnlySpan<T> cells);
+
     /// <summary>Grid, band count, type and NoData of a raster file.</summary>
     /// <param name="path">File path.</param>
     /// <exception cref="RasterFileException">Missing, corrupt or not a raster.</exception>
@@ -26,6 +33,11 @@ public static class GeoTiff
     {
         using var r = GeoTiffReader.Open(path);
         var raster = new Raster<float>(r.Grid, zeroed: false);
+        if (band == 1 && TryReadTiles(path, GDT_Float32, raster))
+        {
+            if (r.Info.NoData is double nd && !double.IsNaN(nd) && (float)nd == nd) Kernels.RasterKernels.NoDataToNaN(raster.Cells, (float)nd);
+            return raster;
+        }
         ReadAll(r.Grid, (row, n) => r.ReadRows(row, n, raster.Rows(row, n), band));
         return raster;
     }
@@ -37,6 +49,7 @@ public static class GeoTiff
     {
         using var r = GeoTiffReader.Open(path);
         var raster = new Raster<byte>(r.Grid, zeroed: false);
+        if (band == 1 && TryReadTiles(path, GDT_Byte, raster)) return raster;
         ReadAll(r.Grid, (row, n) => r.ReadRows(row, n, raster.Rows(row, n), band));
         return raster;
     }
@@ -64,7 +77,8 @@ public static class GeoTiff
     {
         ArgumentNullException.ThrowIfNull(raster);
         using var w = GeoTiffWriter.CreateFloat32(path, raster.Grid, compression);
-        ReadAll(raster.Grid, (row, n) => w.WriteRows(row, n, raster.Rows(row, n)));
+        float nd = (float)w.NoData!.Value;
+        WriteTiles(w, raster, (ReadOnlySpan<float> src, Span<float> dst) => Kernels.RasterKernels.NaNToNoData(src, dst, nd, allCores: false), nd);
     }
 
     /// <summary>Writes a byte GeoTIFF (tiled 256×256, DEFLATE unless told otherwise).</summary>
@@ -76,7 +90,44 @@ public static class GeoTiff
     {
         ArgumentNullException.ThrowIfNull(raster);
         using var w = GeoTiffWriter.CreateByte(path, raster.Grid, compression, noData);
-        ReadAll(raster.Grid, (row, n) => w.WriteRows(row, n, raster.Rows(row, n)));
+        WriteTiles(w, raster, (ReadOnlySpan<byte> src, Span<byte> dst) => src.CopyTo(dst), noData ?? 0);
+    }
+
+    /// <summary>
+    /// Streams band 1 of a raster as bytes in strips of 256 rows (one tile row), in row order, with one strip buffer:
+    /// memory stays at a strip whatever the raster size. <paramref name="strip"/> gets (first row, row count, cells).
+    /// </summary>
+    /// <param name="path">File path.</param>
+    /// <param name="strip">Called once per strip, in row order.</param>
+    /// <returns>The raster's grid.</returns>
+    public static GridSpec ForEachStrip(string path, StripAction<byte> strip)
+    {
+        ArgumentNullException.ThrowIfNull(strip);
+        using var r = GeoTiffReader.Open(path);
+        var grid = r.Grid;
+        using var tiles = DirectTiles.TryOpen(path, GDT_Byte);
+        int rows = tiles?.TileHeight ?? RowStrips.DefaultRows;
+        var buf = GC.AllocateUninitializedArray<byte>(checked(rows * grid.Width));
+        var tile = tiles is null ? [] : GC.AllocateUninitializedArray<byte>(tiles.TileCells);
+        foreach (var (row, n) in RowStrips.Of(grid.Height, rows))
+        {
+            if (tiles is null)
+            {
+                r.ReadRows(row, n, buf);
+            }
+            else
+            {
+                int ty = row / rows;
+                for (int tx = 0; tx < tiles.TilesAcross; tx++)
+                {
+                    tiles.Read<byte>(tx, ty, tile);
+                    int c0 = tx * tiles.TileWidth, cw = Math.Min(tiles.TileWidth, grid.Width - c0);
+                    for (int i = 0; i < n; i++) tile.AsSpan(i * tiles.TileWidth, cw).CopyTo(buf.AsSpan(i * grid.Width + c0, cw));
+                }
+            }
+            strip(row, n, buf.AsSpan(0, n * grid.Width));
+        }
+        return grid;
     }
 
     /// <summary>The WKT of an EPSG code (via GDAL/PROJ), or null when unknown.</summary>
@@ -129,6 +180,66 @@ public static class GeoTiff
 
     /// <summary>The grid's CRS as WKT: its own WKT, else that of its EPSG code, else null.</summary>
     internal static string? CrsWktOf(GridSpec grid) => grid.CrsWkt ?? (grid.Srid > 0 ? WktOfEpsg(grid.Srid) : null);
+
+    private delegate void RowCopy<T>(ReadOnlySpan<T> src, Span<T> dst);
+
+    /// <summary>
+    /// Whole-raster read through <see cref="DirectTiles"/> when the file qualifies: tiles are read on all cores and
+    /// copied row by row into place. Returns false (nothing read) otherwise.
+    /// </summary>
+    private static bool TryReadTiles<T>(string path, int gdalType, Raster<T> raster) where T : unmanaged
+    {
+        using var tiles = DirectTiles.TryOpen(path, gdalType);
+        if (tiles is null) return false;
+        var grid = raster.Grid;
+        int tw = tiles.TileWidth, th = tiles.TileHeight;
+        long count = (long)tiles.TilesAcross * tiles.TilesDown;
+        long next = -1;
+        Kernels.RasterKernels.ParallelRange(Environment.ProcessorCount, count > 4, _ =>
+        {
+            var buf = GC.AllocateUninitializedArray<T>(tiles.TileCells);
+            long t;
+            while ((t = Interlocked.Increment(ref next)) < count)
+            {
+                int tx = (int)(t % tiles.TilesAcross), ty = (int)(t / tiles.TilesAcross);
+                tiles.Read<T>(tx, ty, buf);
+                int c0 = tx * tw, r0 = ty * th;
+                int cw = Math.Min(tw, grid.Width - c0), rh = Math.Min(th, grid.Height - r0);
+                for (int r = 0; r < rh; r++)
+                    buf.AsSpan(r * tw, cw).CopyTo(raster.Cells.AsSpan(checked((int)((long)(r0 + r) * grid.Width + c0)), cw));
+            }
+        });
+        return true;
+    }
+
+    /// <summary>
+    /// Whole-raster write as 256×256 tiles straight to the file (no block cache): tiles are assembled on all cores,
+    /// converted by <paramref name="copy"/> (NaN → NoData) and written one at a time. Edge tiles are padded with
+    /// <paramref name="padding"/>.
+    /// </summary>
+    private static void WriteTiles<T>(GeoTiffWriter writer, Raster<T> raster, RowCopy<T> copy, T padding) where T : unmanaged
+    {
+        const int S = GeoTiffWriter.TileSize;
+        var grid = raster.Grid;
+        int across = (grid.Width + S - 1) / S, down = (grid.Height + S - 1) / S;
+        long count = (long)across * down;
+        long next = -1;
+        Kernels.RasterKernels.ParallelRange(Environment.ProcessorCount, count > 4, _ =>
+        {
+            var buf = GC.AllocateUninitializedArray<T>(S * S);
+            long t;
+            while ((t = Interlocked.Increment(ref next)) < count)
+            {
+                int tx = (int)(t % across), ty = (int)(t / across);
+                int c0 = tx * S, r0 = ty * S;
+                int cw = Math.Min(S, grid.Width - c0), rh = Math.Min(S, grid.Height - r0);
+                if (cw < S || rh < S) buf.AsSpan().Fill(padding);
+                for (int r = 0; r < rh; r++)
+                    copy(raster.Cells.AsSpan(checked((int)((long)(r0 + r) * grid.Width + c0)), cw), buf.AsSpan(r * S, cw));
+                lock (writer) writer.WriteTile<T>(tx, ty, buf);
+            }
+        });
+    }
 
     private static void ReadAll(GridSpec grid, Action<int, int> strip)
     {

@@ -116,6 +116,52 @@ public sealed unsafe class GeoTiffWriter : IDisposable
         fixed (byte* p = cells) Write(firstRow, rowCount, p, GDT_Byte);
     }
 
+    /// <summary>
+    /// Writes a strip of whole tile rows (<paramref name="firstRow"/> a multiple of 256; <paramref name="rowCount"/> 256
+    /// or up to the last row) tile by tile straight to the file, converting NaN to the NoData value on the way — the
+    /// fastest write path: no block cache, no extra strip-sized copy. Thread-safe against other WriteStrip calls on this
+    /// writer (tiles are assembled outside the lock).
+    /// </summary>
+    /// <param name="firstRow">First row (multiple of 256).</param>
+    /// <param name="rowCount">Rows (256, or fewer for the last strip).</param>
+    /// <param name="cells">rowCount × Width cells, NaN for NoData.</param>
+    /// <param name="tile">Optional 256×256 scratch tile (per calling thread), to avoid an allocation per call.</param>
+    public void WriteStrip(int firstRow, int rowCount, ReadOnlySpan<float> cells, float[]? tile = null)
+    {
+        if (!_isFloat) throw new InvalidOperationException($"{Path} is a byte raster.");
+        if (firstRow % TileSize != 0 || (rowCount != TileSize && firstRow + rowCount != Grid.Height))
+            throw new ArgumentException($"Strips must be whole tile rows of {TileSize}.", nameof(rowCount));
+        if (cells.Length < (long)rowCount * Grid.Width) throw new ArgumentException("Too few cells for the rows.", nameof(cells));
+        tile ??= new float[TileSize * TileSize];
+        float nd = (float)(NoData ?? float.NaN);
+        int across = (Grid.Width + TileSize - 1) / TileSize;
+        for (int tx = 0; tx < across; tx++)
+        {
+            int c0 = tx * TileSize, cw = Math.Min(TileSize, Grid.Width - c0);
+            if (cw < TileSize || rowCount < TileSize) tile.AsSpan().Fill(nd);
+            for (int r = 0; r < rowCount; r++)
+                RasterKernels.NaNToNoData(cells.Slice(r * Grid.Width + c0, cw), tile.AsSpan(r * TileSize, cw), nd, allCores: false);
+            lock (this) WriteTile<float>(tx, firstRow / TileSize, tile);
+        }
+    }
+
+    /// <summary>
+    /// Writes one whole 256×256 tile (padding included) straight to the file with GDALWriteBlock, bypassing the block
+    /// cache. Float cells must already hold the file's NoData value.
+    /// </summary>
+    internal void WriteTile<T>(int tileX, int tileY, ReadOnlySpan<T> cells) where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(_dataset == 0, this);
+        if (cells.Length < TileSize * TileSize) throw new ArgumentException("A tile needs 256x256 cells.", nameof(cells));
+        CPLErrorReset();
+        fixed (T* p = cells)
+            if (GDALWriteBlock(GDALGetRasterBand(_dataset, 1), tileX, tileY, p) != 0)
+                throw new RasterFileException(Path, string.Create(CultureInfo.InvariantCulture, $"cannot write tile ({tileX}, {tileY}): {LastError()}"));
+    }
+
+    /// <summary>Tile width and height of written files.</summary>
+    internal const int TileSize = 256;
+
     private void Write(int firstRow, int rowCount, void* p, int type)
     {
         ObjectDisposedException.ThrowIf(_dataset == 0, this);
@@ -132,9 +178,10 @@ public sealed unsafe class GeoTiffWriter : IDisposable
     {
         if (_dataset == 0) return;
         CPLErrorReset();
-        int err = GDALFlushCache(_dataset);
+        GDALFlushCache(_dataset);
+        bool failed = CPLGetLastErrorType() >= CE_Failure;
         GDALClose(_dataset);
         _dataset = 0;
-        if (err != 0) throw new RasterFileException(Path, "cannot flush: " + LastError());
+        if (failed || CPLGetLastErrorType() >= CE_Failure) throw new RasterFileException(Path, "cannot flush: " + LastError());
     }
 }

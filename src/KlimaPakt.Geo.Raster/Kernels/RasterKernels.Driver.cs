@@ -61,10 +61,17 @@ public static partial class RasterKernels
         fixed (float* pd = dst)
         {
             float* sx = px, sd = pd;
+            // Small or single-core calls (e.g. one tile row at a time in the writers) skip the closure and the pool.
+            if (!allCores || x.Length < 2 * ParallelThreshold)
+            {
+                MapChunk(sx, sd, x.Length, op, p);
+                return;
+            }
             ForChunks(x.Length, allCores, (start, count) => MapChunk(sx + start, sd + start, (int)count, op, p));
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see OverlayChunk
     private static unsafe void MapChunk<TOp>(float* x, float* dst, int n, TOp op, KernelPath path)
         where TOp : struct, IUnaryOperator
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace KlimaPakt.Geo.Raster.Kernels;
@@ -55,7 +56,97 @@ public static partial class RasterKernels
         }
     }
 
+    /// <summary>
+    /// The exact distance transform (as <see cref="EuclideanDistance"/>) for rows [<paramref name="firstRow"/>,
+    /// +<paramref name="rowCount"/>) only, from a <see cref="FeatureColumns"/> set: the file-to-file path computes one
+    /// band of rows at a time per core and writes it out, so no grid-sized array is ever allocated (on the project's VMs
+    /// first-touching a fresh 268 MB array costs more than the transform itself). NaN everywhere when there is no feature.
+    /// </summary>
+    /// <param name="features">Completed feature set.</param>
+    /// <param name="firstRow">First row to produce.</param>
+    /// <param name="rowCount">Rows to produce.</param>
+    /// <param name="cellSizeX">Cell width in map units.</param>
+    /// <param name="cellSizeY">Cell height in map units.</param>
+    /// <param name="distanceMapUnits">Output, rowCount × Width cells.</param>
+    public static void EuclideanDistanceRows(FeatureColumns features, int firstRow, int rowCount, double cellSizeX, double cellSizeY,
+        Span<float> distanceMapUnits)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        int w = features.Width;
+        if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > features.Height) throw new ArgumentOutOfRangeException(nameof(rowCount));
+        if (distanceMapUnits.Length < (long)rowCount * w) throw new ArgumentException("Output too short.", nameof(distanceMapUnits));
+        if (!(cellSizeX > 0 && cellSizeY > 0)) throw new ArgumentOutOfRangeException(nameof(cellSizeX), "Cell sizes must be positive.");
+        if (features.Count == 0) { distanceMapUnits[..(rowCount * w)].Fill(float.NaN); return; }
+        int[] start = features.Start, rows = features.Rows;
+        // Per column: the nearest feature row at or above the current row and the next one below it (sentinels far
+        // away when none). They change only when the row passes a feature (~2 % of cells), so the per-cell work is a
+        // vectorised min(r − above, below − r) and the rare update runs scalar.
+        const int Far = 1 << 29;
+        var above = new int[w];
+        var below = new int[w];
+        var next = new int[w];
+        for (int c = 0; c < w; c++)
+        {
+            int lo = start[c], n = start[c + 1] - lo;
+            int i = Array.BinarySearch(rows, lo, n, firstRow);
+            i = i >= 0 ? i : ~i; // first feature row ≥ firstRow
+            below[c] = i < lo + n ? rows[i] : Far;
+            above[c] = i > lo ? rows[i - 1] : -Far;
+            next[c] = i + 1;
+        }
+        var scratch = new EnvelopeScratch(w);
+        unsafe
+        {
+            fixed (float* pd = distanceMapUnits)
+            fixed (int* pa = above, pb = below)
+            {
+                for (int rr = 0; rr < rowCount; rr++)
+                {
+                    int r = firstRow + rr;
+                    float* row = pd + (long)rr * w;
+                    int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        var vr = Vector512.Create(r);
+                        for (; c <= w - 16; c += 16)
+                        {
+                            var b = Vector512.Load(pb + c);
+                            if (Vector512.GreaterThanAny(vr, b))
+                            {
+                                for (int l = c; l < c + 16; l++) AdvanceColumn(l, r, above, below, next, start, rows, Far);
+                                b = Vector512.Load(pb + c);
+                            }
+                            var g = Vector512.Min(vr - Vector512.Load(pa + c), b - vr);
+                            var gf = Vector512.ConvertToSingle(g);
+                            Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(g, Vector512.Create(Far / 2)).AsSingle(),
+                                Vector512.Create(float.PositiveInfinity), gf).Store(row + c);
+                        }
+                    }
+                    // Scalar reference and the (< 16) column tail.
+                    for (; c < w; c++)
+                    {
+                        if (r > below[c]) AdvanceColumn(c, r, above, below, next, start, rows, Far);
+                        int g = Math.Min(r - above[c], below[c] - r);
+                        row[c] = g >= Far / 2 ? float.PositiveInfinity : g;
+                    }
+                    RowEnvelope(row, w, cellSizeX, cellSizeY, scratch);
+                }
+            }
+        }
+    }
+
+    private static void AdvanceColumn(int c, int r, int[] above, int[] below, int[] next, int[] start, int[] rows, int far)
+    {
+        while (below[c] < r)
+        {
+            above[c] = below[c];
+            int i = next[c]++;
+            below[c] = i < start[c + 1] ? rows[i] : far;
+        }
+    }
+
     /// <summary>Row distance (in rows) to the nearest feature in the same column; +∞ where the column has none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called a few times with long loops: skip tier 0
     private static unsafe void VerticalPass(byte* f, float* g, int width, int height, int c0, int n, KernelPath path)
     {
         int vec = path == KernelPath.Vector512 ? 16 : path == KernelPath.Vector256 ? 8 : 0;
@@ -131,15 +222,32 @@ public static partial class RasterKernels
         public readonly int[] V = new int[width];
         public readonly double[] Z = new double[width + 1];
         public readonly double[] F = new double[width];
+        public readonly Parabola[] Envelope = new Parabola[width];
+    }
+
+    /// <summary>One parabola of the integer lower envelope: apex column V, H = g² + V², left breakpoint ZNum/ZDen.</summary>
+    private struct Parabola
+    {
+        public long H;
+        public long ZNum;
+        public long ZDen;
+        public int V;
     }
 
     /// <summary>
     /// Felzenszwalb–Huttenlocher lower envelope along one row, in place: in = row distances (rows) to the nearest
-    /// feature per column, out = exact distance in map units. Parabola q: (x − q·dx)² + (g[q]·dy)²; columns with no
-    /// feature (+∞) are skipped, so the arithmetic never meets ∞ − ∞.
+    /// feature per column, out = exact distance in map units. Square cells take an all-integer path (below); otherwise
+    /// parabola q is (x − q·dx)² + (g[q]·dy)² in double. Columns with no feature (+∞) are skipped, so the arithmetic
+    /// never meets ∞ − ∞.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RowEnvelope(float* row, int width, double dx, double dy, EnvelopeScratch s)
     {
+        if (dx == dy && width <= 1 << 20)
+        {
+            RowEnvelopeSquare(row, width, dx, s);
+            return;
+        }
         int[] v = s.V;
         double[] z = s.Z, f = s.F;
         int k = -1;
@@ -164,15 +272,14 @@ public static partial class RasterKernels
             {
                 int vk = v[k];
                 double xv = vk * dx;
-                // Intersection of parabolas q and v[k]: where (x−xq)²+fq = (x−xv)²+fv.
+                // Intersection of parabolas q and v[k]: where (x−xq)²+fq = (x−xv)²+fv. z[0] = −∞ stops the loop at k = 0.
                 sInt = (fq + xq * xq - (f[vk] + xv * xv)) / (2 * (xq - xv));
-                if (sInt <= z[k] && k > 0) { k--; continue; }
-                if (sInt <= z[k]) { k = -1; break; }
+                if (sInt <= z[k]) { k--; continue; }
                 break;
             }
             k++;
             v[k] = q;
-            z[k] = k == 0 ? double.NegativeInfinity : sInt;
+            z[k] = sInt;
             z[k + 1] = double.PositiveInfinity;
         }
         // k < 0 only when the whole row is ∞, i.e. the grid has no feature at all (handled by the caller).
@@ -185,6 +292,65 @@ public static partial class RasterKernels
             int vj = v[j];
             double ddx = px - vj * dx;
             row[x] = (float)Math.Sqrt(ddx * ddx + f[vj]);
+        }
+    }
+
+    /// <summary>
+    /// Square cells: the envelope in cell units with 64-bit integers only. Breakpoints z = num/den are compared by
+    /// cross-multiplication instead of division (a 64-bit multiply is ~4× cheaper than a double divide and exact), and
+    /// the final scan advances along the envelope by comparing parabola values, so no breakpoint is ever divided out.
+    /// Squared distances stay exact integers; distance = √(d²·cell²), the same double expression scipy evaluates with
+    /// sampling, so results agree to the last float bit. Widths up to 2^20 keep every product below 2^62.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void RowEnvelopeSquare(float* row, int width, double cell, EnvelopeScratch s)
+    {
+        fixed (Parabola* env = s.Envelope)
+        {
+            // Parabola q in cell units: (x − q)² + g² = x² − 2xq + H with H = g² + q². The x² term is common to all, so
+            // the construction and the scan compare only H − 2xq: one multiply, no squares of large numbers.
+            int k = -1;
+            for (int q = 0; q < width; q++)
+            {
+                float gq = row[q];
+                if (float.IsPositiveInfinity(gq)) continue;
+                long gi = (long)gq;
+                long hq = gi * gi + (long)q * q;
+                long num = 0, den = 1;
+                while (k >= 0)
+                {
+                    // Intersection with the top parabola: x* = (hq − H) / (2(q − V)), den > 0 since q > V.
+                    num = hq - env[k].H;
+                    den = 2L * (q - env[k].V);
+                    // Pop while x* ≤ its left breakpoint (the bottom one has −∞): num/den ≤ zn/zd ⇔ num·zd ≤ zn·den.
+                    if (k > 0 && num * env[k].ZDen <= env[k].ZNum * den) { k--; continue; }
+                    break;
+                }
+                k++;
+                env[k].V = q;
+                env[k].H = hq;
+                env[k].ZNum = num;
+                env[k].ZDen = den;
+            }
+            if (k < 0) { new Span<float>(row, width).Fill(float.NaN); return; }
+            double cell2 = cell * cell;
+            int j = 0;
+            long hj = env[0].H, vj = env[0].V;
+            for (int x = 0; x < width; x++)
+            {
+                long cur = hj - 2L * x * vj;
+                while (j < k)
+                {
+                    long next = env[j + 1].H - 2L * x * env[j + 1].V;
+                    if (next > cur) break;
+                    cur = next;
+                    j++;
+                    hj = env[j].H;
+                    vj = env[j].V;
+                }
+                // d² = x² + cur is an exact integer; √(d²·cell²) is scipy's expression with sampling (bit-identical).
+                row[x] = (float)Math.Sqrt(((long)x * x + cur) * cell2);
+            }
         }
     }
 

@@ -59,6 +59,9 @@ public static partial class RasterKernels
         }
     }
 
+    // Fully optimised on first call: the CLI scores 67 M cells in ~1000 calls within half a second, before tiering
+    // would promote a tier-0 body; vector code at tier 0 is several times slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void OverlayChunk(nint[] layers, float[] w, byte* mask, float* dst, long start, int n, float noData, KernelPath path)
     {
         int k = layers.Length;

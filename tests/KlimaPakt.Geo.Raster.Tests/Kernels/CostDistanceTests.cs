@@ -107,3 +107,34 @@ public class CostDistanceTests
             RasterKernels.CostDistance(new float[4], 2, 2, [(2, 0)], 1, 1, CostDistanceUnits.Cells, new float[4]));
     }
 }
+
+public class CostDistanceFrontierTests
+{
+    [Fact]
+    public void CostDistance_BucketQueue_EqualsHeapOnRaggedGrid()
+    {
+        const int w = 301, h = 187;
+        var rng = new Random(77);
+        var cost = new float[w * h];
+        for (int i = 0; i < cost.Length; i++) cost[i] = rng.NextDouble() < 0.05 ? float.NaN : 0.5f + 200f * (float)rng.NextDouble();
+        (int, int)[] sources = [(0, 0), (150, 90), (300, 186)];
+        var a = new float[w * h];
+        var b = new float[w * h];
+        RasterKernels.CostDistance(cost, w, h, sources, 10, 10, CostDistanceUnits.MapUnits, a);
+        RasterKernels.CostDistance(cost, w, h, sources, 10, 10, CostDistanceUnits.MapUnits, b, forceHeap: true);
+        KernelTestData.AssertClose(b, a, 0f, "bucket vs heap");
+    }
+
+    [Fact]
+    public void CostDistance_OutputIntoCostArray_SameAsSeparateOutput()
+    {
+        const int w = 64, h = 50;
+        var rng = new Random(5);
+        var cost = new float[w * h];
+        for (int i = 0; i < cost.Length; i++) cost[i] = 1f + 9f * (float)rng.NextDouble();
+        var expected = new float[w * h];
+        RasterKernels.CostDistance(cost, w, h, [(10, 10)], 1, 1, CostDistanceUnits.Cells, expected);
+        RasterKernels.CostDistance(cost, w, h, [(10, 10)], 1, 1, CostDistanceUnits.Cells, cost);
+        KernelTestData.AssertClose(expected, cost, 0f, "in place");
+    }
+}

@@ -91,3 +91,41 @@ public class EuclideanDistanceTests
         KernelTestData.AssertClose(expected, actual, 0f, "edt large");
     }
 }
+
+public class EuclideanDistanceRowsTests
+{
+    [Theory]
+    [InlineData(1, 1, 1.0, 10, 10)]
+    [InlineData(300, 70, 0.002, 10, 10)]
+    [InlineData(40, 300, 0.01, 2, 5)]
+    [InlineData(1031, 97, 0.0003, 25, 25)]
+    public void EuclideanDistanceRows_AnyBands_EqualInMemoryTransform(int w, int h, double share, double dx, double dy)
+    {
+        var rng = new Random(w + h);
+        var f = new byte[w * h];
+        for (int i = 0; i < f.Length; i++) f[i] = rng.NextDouble() < share ? (byte)(1 + rng.Next(255)) : (byte)0;
+        f[f.Length / 2] = 1;
+        var expected = new float[w * h];
+        RasterKernels.EuclideanDistance(f, w, h, dx, dy, expected, KernelPath.Scalar, allCores: false);
+        var cols = new FeatureColumns(w, h);
+        for (int r = 0; r < h; r += 7) cols.AddRows(r, Math.Min(7, h - r), f.AsSpan(r * w, Math.Min(7, h - r) * w));
+        cols.Complete();
+        var actual = new float[w * h];
+        for (int r = 0; r < h; r += 13)
+        {
+            int n = Math.Min(13, h - r);
+            RasterKernels.EuclideanDistanceRows(cols, r, n, dx, dy, actual.AsSpan(r * w, n * w));
+        }
+        KernelTestData.AssertClose(expected, actual, 0f, "rows vs in-memory");
+    }
+
+    [Fact]
+    public void EuclideanDistanceRows_NoFeature_AllNaN()
+    {
+        var cols = new FeatureColumns(5, 4);
+        cols.AddRows(0, 4, new byte[20]);
+        var d = new float[20];
+        RasterKernels.EuclideanDistanceRows(cols.Complete(), 0, 4, 1, 1, d);
+        Assert.All(d, v => Assert.True(float.IsNaN(v)));
+    }
+}
