@@ -1,0 +1,103 @@
+using KlimaPakt.Geo.Raster.Gdal;
+using KlimaPakt.Geo.Raster.Kernels;
+using KlimaPakt.Geo.Raster.Operations;
+
+namespace KlimaPakt.Geo.Raster.Tests.Operations;
+
+public class OperationsTests
+{
+    private static readonly GridSpec s_grid = new(2169, 40000, 140000, 10, 10, 600, 530);
+
+    private static Raster<float> Layer(int seed, double nanShare)
+    {
+        var r = new Raster<float>(s_grid);
+        var rng = new Random(seed);
+        for (int i = 0; i < r.Cells.Length; i++) r.Cells[i] = rng.NextDouble() < nanShare ? float.NaN : (float)rng.NextDouble();
+        return r;
+    }
+
+    [Theory]
+    [InlineData(TiffCompression.None)]      // inputs qualify for the direct tile path
+    [InlineData(TiffCompression.Deflate)]   // inputs take the GDAL strip path
+    public void ScoreOperation_BothInputPaths_EqualInMemoryKernel(TiffCompression inputs)
+    {
+        var dir = TestFiles.TempDir();
+        float[] w = [0.5f, 0.3f, 0.2f];
+        var layers = new[] { Layer(1, 0.01), Layer(2, 0), Layer(3, 0.02) };
+        var mask = new Raster<byte>(s_grid);
+        var rng = new Random(4);
+        for (int i = 0; i < mask.Cells.Length; i++) mask.Cells[i] = rng.NextDouble() < 0.1 ? (byte)1 : (byte)0;
+        var specs = new List<WeightedLayer>();
+        for (int j = 0; j < 3; j++)
+        {
+            var p = Path.Combine(dir, $"c{j}.tif");
+            GeoTiff.Write(p, layers[j], inputs);
+            specs.Add(new WeightedLayer(p, w[j]));
+        }
+        GeoTiff.Write(Path.Combine(dir, "mask.tif"), mask, compression: inputs);
+        var outPath = Path.Combine(dir, "out.tif");
+        ScoreOperation.Run(specs, Path.Combine(dir, "mask.tif"), outPath, TiffCompression.Deflate, rowsPerStrip: 100);
+
+        var expected = new float[s_grid.CellCount];
+        RasterKernels.WeightedOverlay(layers.Select(l => (ReadOnlyMemory<float>)l.Cells).ToArray(), w, mask.Cells, expected, float.NaN, KernelPath.Scalar, false);
+        var info = GeoTiff.ReadInfo(outPath);
+        Assert.Equal(-9999.0, info.NoData);
+        Assert.Equal(expected, GeoTiff.ReadBand(outPath).Cells);
+    }
+
+    [Fact]
+    public void ScoreOperation_MisalignedLayer_ThrowsNamingTheFile()
+    {
+        var dir = TestFiles.TempDir();
+        GeoTiff.Write(Path.Combine(dir, "a.tif"), Layer(1, 0));
+        GeoTiff.Write(Path.Combine(dir, "b.tif"), new Raster<float>(s_grid with { OriginX = 40005 }));
+        var e = Assert.Throws<RasterFileException>(() => ScoreOperation.Run(
+            [new(Path.Combine(dir, "a.tif"), 1), new(Path.Combine(dir, "b.tif"), 1)], null, Path.Combine(dir, "o.tif")));
+        Assert.Contains("b.tif", e.Message);
+    }
+
+    [Fact]
+    public void DistanceOperation_File_EqualsInMemoryKernel()
+    {
+        var dir = TestFiles.TempDir();
+        var f = new Raster<byte>(s_grid);
+        var rng = new Random(8);
+        for (int i = 0; i < f.Cells.Length; i++) f.Cells[i] = rng.NextDouble() < 0.003 ? (byte)1 : (byte)0;
+        GeoTiff.Write(Path.Combine(dir, "f.tif"), f, compression: TiffCompression.None);
+        DistanceOperation.Run(Path.Combine(dir, "f.tif"), Path.Combine(dir, "d.tif"));
+        var expected = new float[s_grid.CellCount];
+        RasterKernels.EuclideanDistance(f.Cells, s_grid.Width, s_grid.Height, 10, 10, expected);
+        Assert.Equal(expected, GeoTiff.ReadBand(Path.Combine(dir, "d.tif")).Cells);
+    }
+
+    [Fact]
+    public void CostDistanceOperation_MapPointSources_EqualKernelWithCellsAndWritesBackLinks()
+    {
+        var dir = TestFiles.TempDir();
+        var cost = Layer(9, 0.02);
+        for (int i = 0; i < cost.Cells.Length; i++) cost.Cells[i] = float.IsNaN(cost.Cells[i]) ? float.NaN : 1 + 99 * cost.Cells[i];
+        var costPath = Path.Combine(dir, "cost.tif");
+        GeoTiff.Write(costPath, cost);
+        (int, int)[] cells = [(20, 30), (500, 400)];
+        var points = cells.Select(c => s_grid.CellCenter(c.Item1, c.Item2)).ToList();
+        cost.Cells[30 * 600 + 20] = 5; cost.Cells[400 * 600 + 500] = 5;
+        GeoTiff.Write(costPath, cost);
+        CostDistanceOperation.Run(costPath, points, Path.Combine(dir, "acc.tif"), Path.Combine(dir, "links.tif"));
+        var expected = new float[s_grid.CellCount];
+        var links = new byte[s_grid.CellCount];
+        RasterKernels.CostDistance(cost.Cells, 600, 530, cells, 10, 10, CostDistanceUnits.Cells, expected, links);
+        Assert.Equal(expected, GeoTiff.ReadBand(Path.Combine(dir, "acc.tif")).Cells);
+        Assert.Equal(links, GeoTiff.ReadByteBand(Path.Combine(dir, "links.tif")).Cells);
+        Assert.Equal(255.0, GeoTiff.ReadInfo(Path.Combine(dir, "links.tif")).NoData);
+    }
+
+    [Fact]
+    public void CostDistanceOperation_SourceOutsideRaster_ThrowsNamingTheFile()
+    {
+        var dir = TestFiles.TempDir();
+        var costPath = Path.Combine(dir, "cost.tif");
+        GeoTiff.Write(costPath, Layer(1, 0));
+        var e = Assert.Throws<RasterFileException>(() => CostDistanceOperation.Run(costPath, [(0, 0)], Path.Combine(dir, "o.tif")));
+        Assert.Contains("cost.tif", e.Message);
+    }
+}
