@@ -11,7 +11,7 @@ namespace KlimaPakt.Geo.Api.Tests;
 /// <summary>
 /// One database for the whole assembly (fresh, migrated, bundled data loaded) on the real local PostGIS, and the
 /// service started on it. A run-scoped result layer (<c>test_zones</c>) stands in for an analysis's results, and a
-/// layer over a missing table stands in for a database failure.
+/// layer whose attribute divides by zero stands in for a database failure.
 /// </summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
@@ -73,8 +73,8 @@ public sealed class GeoApiFactory(string connectionString) : WebApplicationFacto
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",
                 "results.test_zones", LayerGeometry.Polygon, [new("score", "t.score", FieldType.Number, "Score (0–1)")])
             { RunKind = ApiFixture.ZonesKind, Attribution = "KlimaPakt tests" });
-            services.AddPublishedLayer(new PublishedLayer(ApiFixture.BrokenLayer, "Broken", "A layer over a missing table",
-                "results.no_such_table", LayerGeometry.Point, []));
+            services.AddPublishedLayer(new PublishedLayer(ApiFixture.BrokenLayer, "Broken", "A layer whose attribute fails in the database",
+                "ev_chargers", LayerGeometry.Point, [new("broken", "(t.id / 0)", FieldType.Integer, "Division by zero")]));
         });
     }
 }
