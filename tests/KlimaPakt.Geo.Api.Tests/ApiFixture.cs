@@ -67,7 +67,7 @@ public sealed class GeoApiFactory(string connectionString) : WebApplicationFacto
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Geo", connectionString);
-        builder.UseSetting("Serving:ChangePollSeconds", "3600");
+        builder.UseSetting("Serving:ChangePollSeconds", "3600"); // the publish test notifies explicitly
         builder.ConfigureServices(services =>
         {
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",

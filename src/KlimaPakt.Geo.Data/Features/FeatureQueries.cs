@@ -119,12 +119,13 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
     /// <summary>The SELECT producing one Feature JSON per row, over <c>{relation} AS t JOIN regions r</c>.</summary>
     public static string FeatureSelect(PublishedLayer layer)
     {
-        var properties = string.Concat(layer.Fields.Select(f => $"'{f.Name}', {f.Sql}, "));
-        var run = layer.IsRunScoped ? "'run_id', t.run_id, " : "";
+        var pairs = layer.Fields.Select(f => $"'{f.Name}', {f.Sql}").ToList();
+        if (layer.IsRunScoped) pairs.Add("'run_id', t.run_id");
+        if (layer.Fields.All(f => f.Name != "region")) pairs.Add("'region', r.code");
         return $"""
             SELECT json_build_object('type', 'Feature', 'id', t.id,
               'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(t.geom, {Srid.Wgs84})), {Decimals}, 0)::json,
-              'properties', json_build_object({properties}{run}'region', r.code))::text
+              'properties', json_build_object({string.Join(", ", pairs)}))::text
             FROM {layer.Relation} AS t JOIN regions r ON r.id = t.region_id
             """;
     }

@@ -59,6 +59,7 @@ public sealed class LayerRegistry
         "communes", LayerGeometry.Polygon,
         [
             new("code", "t.code", FieldType.String, "Official commune code (LAU2, BFS number)", Filterable: true),
+            new("region", "(SELECT r.code FROM regions r WHERE r.id = t.region_id)", FieldType.String, "Region code"),
             new("name", "t.name", FieldType.String, "Official name", Filterable: true),
             new("canton", "t.canton", FieldType.String, "Canton or district", Filterable: true),
             new("population", "(SELECT p.population FROM commune_populations p WHERE p.commune_id = t.id ORDER BY p.year DESC LIMIT 1)",

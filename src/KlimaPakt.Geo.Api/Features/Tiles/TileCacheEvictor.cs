@@ -47,8 +47,9 @@ internal sealed partial class DataChangeWatcher(NpgsqlDataSource dataSource, Mig
                 since ??= await NowAsync(stoppingToken);
                 since = await PollAsync(since.Value, stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Never let a failed poll stop the host; the next tick tries again.
                 LogPollFailed(logger, e);
             }
         }
@@ -57,7 +58,9 @@ internal sealed partial class DataChangeWatcher(NpgsqlDataSource dataSource, Mig
     private async Task<DateTimeOffset> NowAsync(CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT now()");
-        return (DateTimeOffset)(await command.ExecuteScalarAsync(ct))!;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     private async Task<DateTimeOffset> PollAsync(DateTimeOffset since, CancellationToken ct)

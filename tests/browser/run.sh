@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Headless-Chromium test of the planners' map.
+#   tests/browser/run.sh [connection-string]
+# Starts the API on a loopback port against the database given (argument, else KLIMAPAKT_DB, else the
+# project's local cluster, database klimapakt) — it must hold the bundled data
+# (dotnet run --project src/KlimaPakt.Geo.Cli -- import bundle data/bundle.json) —, runs map.test.mjs,
+# leaves a screenshot in tests/browser/artifacts/map.png and exits non-zero on failure.
+# Needs: Debian packages chromium and nodejs/npm; npm ci installs playwright-core (no browser download).
+# Environment: KLIMAPAKT_BROWSER_PORT (default 5099), CHROMIUM (default /usr/bin/chromium).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+port="${KLIMAPAKT_BROWSER_PORT:-5099}"
+export KLIMAPAKT_DB="${1:-${KLIMAPAKT_DB:-Host=127.0.0.1;Port=${KLIMAPAKT_PG_PORT:-55432};Database=klimapakt;Username=postgres}}"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+[ -x "$CHROMIUM" ] || { echo "chromium not found at $CHROMIUM (apt-get install chromium)" >&2; exit 2; }
+
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+  (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+mkdir -p "$here/artifacts"
+dotnet build "$root/src/KlimaPakt.Geo.Api" -c Release --nologo -v q >/dev/null
+log="$here/artifacts/api.log"
+ASPNETCORE_ENVIRONMENT=Production dotnet "$root/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" \
+  --urls "http://127.0.0.1:$port" --contentRoot "$root/src/KlimaPakt.Geo.Api" >"$log" 2>&1 &
+api=$!
+trap 'kill $api 2>/dev/null || true; wait $api 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 $api 2>/dev/null; then echo "the API exited; see $log" >&2; cat "$log" >&2; exit 1; fi
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$port/health" >/dev/null || { echo "the API is not healthy; see $log" >&2; tail -50 "$log" >&2; exit 1; }
+
+cd "$here"
+KLIMAPAKT_URL="http://127.0.0.1:$port" node map.test.mjs
