@@ -1,6 +1,7 @@
 using System.CommandLine;
 using KlimaPakt.Geo.Cli;
 using KlimaPakt.Geo.Cli.Import;
+using KlimaPakt.Geo.Cli.Runs;
 
 // `klimapakt`: the consultants' front door. Every command calls the same application services as the API.
 var root = new RootCommand("KlimaPakt.Geo — climate-pact cadastres for Luxembourg's communes (PostGIS-backed).")
@@ -9,5 +10,7 @@ var root = new RootCommand("KlimaPakt.Geo — climate-pact cadastres for Luxembo
     RegionCommands.Create(),
     ImportCommands.Create(),
     KlimaPakt.Geo.Cli.Raster.RasterCommands.Create(),
+    RunCommands.Create(),
+    RunCommands.List(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,4 @@
+using KlimaPakt.Geo.Data.Analyses;
 using KlimaPakt.Geo.Data.Import;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -52,6 +53,7 @@ public static class GeoDatabase
         services.AddSingleton<ImportService>();
         services.AddSingleton<RasterRegistry>();
         services.AddSingleton<BundleImporter>();
+        services.AddAnalyses();
         return services;
     }
 

@@ -60,6 +60,9 @@ public sealed class AnalysisRun
     /// <summary>Human-readable log lines.</summary>
     public List<string> Log { get; set; } = [];
 
+    /// <summary>SHA-256 of the run's results in canonical form: the same inputs and parameters give the same hash.</summary>
+    public string? ResultSha256 { get; set; }
+
     /// <summary>User-facing error text when failed.</summary>
     public string? Error { get; set; }
 

@@ -86,6 +86,10 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("region_id");
 
+                    b.Property<string>("ResultSha256")
+                        .HasColumnType("text")
+                        .HasColumnName("result_sha256");
+
                     b.Property<string>("Stage")
                         .HasColumnType("text")
                         .HasColumnName("stage");

@@ -72,6 +72,14 @@ public sealed class TileService(NpgsqlDataSource dataSource, LayerRegistry layer
         return new Tile(output.ToArray(), usedRuns);
     }
 
+    /// <summary>The statement a layer's tiles run (for benchmarks against raw <c>psql</c>; never shown to clients).</summary>
+    public async Task<string> StatementAsync(string layerName, CancellationToken ct)
+    {
+        var layer = layers.Get(layerName);
+        var regions = await RegionsAsync(ct);
+        return _sql.GetOrAdd(layer.Name + "@" + regions.Version, _ => TileSql.Build(layer, regions.Regions));
+    }
+
     /// <summary>The layers named, in order, each at most once.</summary>
     public IReadOnlyList<PublishedLayer> Resolve(IReadOnlyList<string> layerNames)
     {
