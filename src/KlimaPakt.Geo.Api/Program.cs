@@ -3,6 +3,7 @@ using KlimaPakt.Geo.Api.Features.Map;
 using KlimaPakt.Geo.Api.Features.Ogc;
 using KlimaPakt.Geo.Api.Features.Problems;
 using KlimaPakt.Geo.Api.Features.Regions;
+using KlimaPakt.Geo.Api.Features.Runs;
 using KlimaPakt.Geo.Api.Features.Tiles;
 using KlimaPakt.Geo.Data;
 using KlimaPakt.Geo.Data.Tiles;
@@ -14,6 +15,7 @@ builder.Services.AddGeoData(GeoDatabase.ResolveConnectionString(builder.Configur
 builder.Services.AddGeoServing();
 builder.Services.AddGeoProblems();
 builder.Services.AddGeoHealth();
+builder.Services.AddRunWorker();
 builder.Services.AddOpenApi();
 builder.AddTileServing();
 
@@ -26,6 +28,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapRegionsApi();
+app.MapRunsApi();
 app.MapTilesApi();
 app.MapOgcFeaturesApi();
 app.MapMapViewer();

@@ -73,6 +73,31 @@ public sealed class LayerRegistry
         Attribution = "© ACT (Administration du cadastre et de la topographie), STATEC, © OpenStreetMap contributors",
     };
 
+    /// <summary>
+    /// The per-commune results of an analysis kind (rows of <c>results.commune_metrics</c>) as a layer: one feature per
+    /// commune and run, with the commune's boundary and a <c>metrics</c> object (metric name → value). In tiles the
+    /// object's keys become attributes (PostGIS expands jsonb columns in <c>ST_AsMVT</c>). An analysis registers it with
+    /// <c>services.AddPublishedLayer(LayerRegistry.CommuneResults("wind", "Wind potential per commune"))</c>.
+    /// </summary>
+    public static PublishedLayer CommuneResults(string kind, string title) => new(
+        $"{kind}_communes", title, $"Per-commune results of the latest published {kind} run",
+        $"""
+        (SELECT c.id, c.region_id, c.code, c.name, c.geom, c.geom_z7, c.geom_z10, x.run_id
+         FROM communes c JOIN (SELECT DISTINCT m.run_id, m.commune_id FROM {GeoDbContext.ResultsSchema}.commune_metrics m) x ON x.commune_id = c.id)
+        """,
+        LayerGeometry.Polygon,
+        [
+            new("code", "t.code", FieldType.String, "Commune code", Filterable: true),
+            new("name", "t.name", FieldType.String, "Commune name", Filterable: true),
+            new("metrics", $"(SELECT jsonb_object_agg(m.metric, m.value) FROM {GeoDbContext.ResultsSchema}.commune_metrics m WHERE m.run_id = t.run_id AND m.commune_id = t.id)",
+                FieldType.String, "Metric name (with its unit) → value"),
+        ])
+    {
+        RunKind = kind,
+        Generalised = [new(7, "geom_z7"), new(10, "geom_z10")],
+        Attribution = "KlimaPakt.Geo; © ACT, STATEC, © OpenStreetMap contributors",
+    };
+
     /// <summary>The published form of a typed input layer.</summary>
     public static PublishedLayer ForInput(InputLayer input)
     {

@@ -20,6 +20,10 @@ public static class TilesApi
             .CacheOutput(TileCachePolicy.Name);
         tiles.MapGet("/{layers}", GetTileJson).WithSummary("TileJSON 3.0.0 of a layer (or of a comma-separated composite); .json suffix accepted");
         app.MapGet("/catalog", GetCatalog).WithTags("Tiles").WithSummary("Every published layer");
+        // Development only: the statement behind a layer's tiles, for benchmarks/serving (raw ST_AsMVT in psql).
+        if (app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().IsDevelopment())
+            tiles.MapGet("/{layer}/sql", async (string layer, TileService service, CancellationToken ct) =>
+                TypedResults.Text(await service.StatementAsync(layer, ct))).ExcludeFromDescription();
         return app;
     }
 

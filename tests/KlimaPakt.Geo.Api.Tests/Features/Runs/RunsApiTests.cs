@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace KlimaPakt.Geo.Api.Tests.Features.Runs;
+
+[Collection(ApiCollection.Name)]
+public sealed class RunsApiTests(ApiFixture fixture)
+{
+    private readonly HttpClient _client = fixture.Client();
+
+    private async Task<JsonElement> WaitForEndAsync(Uri location)
+    {
+        for (var i = 0; i < 240; i++)
+        {
+            var run = await _client.GetFromJsonAsync<JsonElement>(location);
+            if (run.GetProperty("status").GetString() is "published" or "failed" or "cancelled") return run;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"run {location} did not finish within 60 s");
+    }
+
+    [Fact]
+    public async Task PostRun_EvForOneCommune_AcceptedThenPublishedAndServed()
+    {
+        var response = await _client.PostAsJsonAsync("/runs", new { kind = "ev", region = "lu", communes = new[] { "0204" }, parameters = new { newSites = 2 } });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.StartsWith("/runs/", location.OriginalString);
+        var run = await WaitForEndAsync(location);
+        Assert.Equal("published", run.GetProperty("status").GetString());
+        Assert.Equal(500, run.GetProperty("parameters").GetProperty("radiusMeters").GetDouble()); // defaults stored with the run
+        Assert.True(run.GetProperty("stageTimingsMs").TryGetProperty("compute", out _));
+
+        // The latest published run is what the Features API serves: Esch-sur-Alzette with its STATEC population.
+        var items = await _client.GetFromJsonAsync<JsonElement>("/collections/ev_coverage/items");
+        var feature = Assert.Single(items.GetProperty("features").EnumerateArray());
+        Assert.Equal("Esch-sur-Alzette", feature.GetProperty("properties").GetProperty("commune").GetString());
+        Assert.Equal(36625, feature.GetProperty("properties").GetProperty("population").GetInt32());
+        var sites = await _client.GetFromJsonAsync<JsonElement>("/collections/ev_sites/items");
+        Assert.Equal(2, sites.GetProperty("features").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task PostRun_BadParameters_ProblemDetailsAndNoRunCreated()
+    {
+        var before = await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
+        var response = await _client.PostAsJsonAsync("/runs", new { kind = "ev", region = "lu", parameters = new { radiusMeters = -1 } });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("RadiusMeters must be > 0", await response.Content.ReadAsStringAsync());
+        Assert.Equal(before, await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync("/runs", new { kind = "tidal", region = "lu" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/runs/{Guid.NewGuid()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/runs/{Guid.NewGuid()}")).StatusCode);
+    }
+}
