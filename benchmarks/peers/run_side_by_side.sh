@@ -1,0 +1,125 @@
+#!/bin/bash
+# run_side_by_side.sh [SIZE]  -  the project's `klimapakt raster` CLI and in-memory kernel against the peers in
+# ../shared/peers (numpy / numexpr / gdal_calc.py / gdal_proximity.py / scipy / scikit-image / GRASS r.cost, and the
+# membw.c bandwidth limit), INTERLEAVED in one run: every round runs each contender once, so load from other jobs hits
+# all of them alike (figures on the 2-core VMs swing ±30 % within minutes; only ratios from one run are comparable).
+# Writes a dated markdown table to benchmarks/results/ (summarize_side_by_side.py).
+#
+# Env: PEERS (default ../shared/peers next to the repo, else /work/shared/peers), DATA (/tmp/raster-peers-data),
+#      OUT (/tmp/kp-side-by-side), ROUNDS (fast contenders, default 5), SLOW_ROUNDS (scipy, skimage, GRASS: 1),
+#      STAGES (default "membw overlay_mem score distance cost big"), BIG (side of the strip-memory test, 20000).
+# Needs (Debian): gdal-bin python3-gdal python3-numpy python3-numexpr python3-scipy python3-skimage grass-core time gcc.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SIZE=${1:-8192}
+PEERS=${PEERS:-$( [ -d "$ROOT/../shared/peers" ] && cd "$ROOT/../shared/peers" && pwd || echo /work/shared/peers)}
+export DATA=${DATA:-/tmp/raster-peers-data}
+OUT=${OUT:-/tmp/kp-side-by-side}
+ROUNDS=${ROUNDS:-5}
+SLOW_ROUNDS=${SLOW_ROUNDS:-1}
+STAGES=${STAGES:-membw overlay_mem score distance cost big}
+BIG=${BIG:-20000}
+D=$DATA/$SIZE
+PY=/usr/bin/python3
+mkdir -p "$OUT/o"
+TIMES=$OUT/times.tsv
+: > "$TIMES"
+: > "$OUT/mem.jsonl"
+: > "$OUT/compare.txt"
+echo -e "started\t$(date -u +%FT%TZ)\t$(nproc) cores\t$(uname -r)" > "$OUT/meta.tsv"
+
+[ -f "$D/c1.tif" ] || $PY "$PEERS/gen_inputs.py" --size "$SIZE" || exit 1
+
+echo "== build (Release)"
+dotnet build -c Release "$ROOT/src/KlimaPakt.Geo.Cli" -o "$OUT/cli" -v q -nologo > "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
+dotnet build -c Release "$ROOT/benchmarks/KlimaPakt.Geo.Benchmarks" -o "$OUT/bench" -v q -nologo >> "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
+KP="$OUT/cli/klimapakt"
+
+# run STAGE IMPL ROUND CMD : one timed run (wall seconds and max RSS of the process, KiB) appended to times.tsv
+run() {
+  local stage=$1 impl=$2 round=$3 cmd=$4
+  sync
+  /usr/bin/time -f "%e %M" -o "$OUT/t.txt" bash -c "$cmd" > "$OUT/last.log" 2>&1
+  local rc=$?
+  read -r secs rss < <(tail -1 "$OUT/t.txt")
+  echo -e "$stage\t$impl\t$round\t$secs\t$rss\t$rc\t$(cut -d' ' -f1 /proc/loadavg)" >> "$TIMES"
+  printf '   %-12s %-26s round %s  %8s s  %8s KiB  rc %s\n' "$stage" "$impl" "$round" "$secs" "$rss" "$rc"
+  [ $rc -eq 0 ] || tail -5 "$OUT/last.log"
+}
+
+W="0.30*A+0.25*B+0.20*C+0.15*D+0.10*E"
+LAYERS="--layer $D/c1.tif:0.30 --layer $D/c2.tif:0.25 --layer $D/c3.tif:0.20 --layer $D/c4.tif:0.15 --layer $D/c5.tif:0.10"
+SRC=$($PY -c "
+n=$SIZE
+pts=[(0.2,0.3),(0.5,0.5),(0.8,0.2),(0.3,0.8),(0.7,0.75)]
+print(' '.join(f'{40000+(int(fx*n)+0.5)*10},{140000-(int(fy*n)+0.5)*10}' for fx,fy in pts))")
+FROM=$(for p in $SRC; do printf -- '--from %s ' "$p"; done)
+
+for stage in $STAGES; do
+case $stage in
+membw)
+  echo "== membw ($(date +%T))"
+  gcc -O3 -march=native -fopenmp -o "$OUT/membw" "$PEERS/membw.c" || exit 1 ;;
+overlay_mem)
+  # in memory, inputs loaded untimed; each line of mem.jsonl is one process's median over 7 repetitions
+  echo "== overlay in memory ($(date +%T))"
+  for r in $(seq 1 3); do
+    OMP_NUM_THREADS=2 OMP_PROC_BIND=close "$OUT/membw" 27 5 | grep -E '^overlay' | sed "s/^/round $r /" >> "$OUT/membw.txt"
+    $PY "$PEERS/overlay_numpy.py" --data "$D" --impl numpy_blocked --mode mem --reps 7 | sed "s/^{/{\"round\": $r, /" >> "$OUT/mem.jsonl"
+    $PY "$PEERS/overlay_numpy.py" --data "$D" --impl numexpr --threads 2 --mode mem --reps 7 | sed "s/^{/{\"round\": $r, /" >> "$OUT/mem.jsonl"
+    dotnet "$OUT/bench/KlimaPakt.Geo.Benchmarks.dll" overlay-mem --data "$D" --reps 7 | sed "s/^{/{\"round\": $r, /" >> "$OUT/mem.jsonl"
+    dotnet "$OUT/bench/KlimaPakt.Geo.Benchmarks.dll" overlay-mem --data "$D" --reps 7 --one-core | sed "s/^{/{\"round\": $r, /" >> "$OUT/mem.jsonl"
+    tail -4 "$OUT/mem.jsonl" | cut -c1-150
+  done ;;
+score)
+  echo "== score: GeoTIFF in -> GeoTIFF out ($(date +%T))"
+  for r in $(seq 1 "$ROUNDS"); do
+    run score klimapakt "$r" "$KP raster score $LAYERS --mask $D/mask.tif --out $OUT/o/kp_score.tif --compress none"
+    run score klimapakt_deflate "$r" "$KP raster score $LAYERS --mask $D/mask.tif --out $OUT/o/kp_score_deflate.tif"
+    run score gdal_calc "$r" "gdal_calc.py --quiet -A $D/c1.tif -B $D/c2.tif -C $D/c3.tif -D $D/c4.tif -E $D/c5.tif -F $D/mask.tif --outfile=$OUT/o/gdalcalc.tif --calc='where(F!=0, -9999, $W)' --type=Float32 --NoDataValue=-9999 --overwrite --co TILED=YES --co BLOCKXSIZE=256 --co BLOCKYSIZE=256"
+    run score numpy "$r" "$PY $PEERS/overlay_numpy.py --data $D --impl numpy --mode io --out $OUT/o/numpy.tif"
+    run score numexpr_t2 "$r" "$PY $PEERS/overlay_numpy.py --data $D --impl numexpr --threads 2 --mode io --out $OUT/o/numexpr.tif"
+  done
+  $PY "$PEERS/compare.py" "$OUT/o/numpy.tif" "$OUT/o/kp_score.tif" | sed 's/^/score vs numpy: /' >> "$OUT/compare.txt"
+  $PY "$PEERS/compare.py" "$OUT/o/gdalcalc.tif" "$OUT/o/kp_score_deflate.tif" | sed 's/^/score(deflate) vs gdal_calc: /' >> "$OUT/compare.txt" ;;
+distance)
+  echo "== distance ($(date +%T))"
+  for r in $(seq 1 "$ROUNDS"); do
+    run distance klimapakt "$r" "$KP raster distance --features $D/features.tif --out $OUT/o/kp_dist.tif --compress none"
+    run distance gdal_proximity "$r" "rm -f $OUT/o/prox.tif; gdal_proximity.py -q $D/features.tif $OUT/o/prox.tif -values 1 -distunits GEO -ot Float32 -co TILED=YES"
+    [ "$r" -le "$SLOW_ROUNDS" ] && run distance scipy_edt "$r" "$PY $PEERS/dist_python.py --data $D --op edt --out $OUT/o/py_edt.tif"
+  done
+  $PY "$PEERS/compare.py" "$OUT/o/py_edt.tif" "$OUT/o/kp_dist.tif" | sed 's/^/distance vs scipy: /' >> "$OUT/compare.txt"
+  $PY "$PEERS/compare.py" "$OUT/o/py_edt.tif" "$OUT/o/prox.tif" | sed 's/^/gdal_proximity vs scipy: /' >> "$OUT/compare.txt" ;;
+cost)
+  echo "== cost-distance, 5 sources ($(date +%T))"
+  if [ ! -d "$DATA/grassdb/lux/s$SIZE" ]; then bash "$PEERS/grass_setup.sh" "$SIZE" > "$OUT/grass_setup.log" 2>&1 || echo "grass setup failed"; fi
+  GSRC=$(echo $SRC | tr ' ' ',')
+  for r in $(seq 1 "$SLOW_ROUNDS"); do
+    run cost klimapakt "$r" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost.tif --compress none"
+    run cost skimage_mcp "$r" "$PY $PEERS/dist_python.py --data $D --op mcp --out $OUT/o/py_mcp.tif"
+    run cost grass_r_cost "$r" "export GMAPSET=s$SIZE; source $PEERS/grass_env.sh; g.region raster=c1; r.cost input=cost output=cd start_coordinates=$GSRC"
+    run cost klimapakt "$((r + 100))" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost.tif --compress none"
+  done
+  ( export GMAPSET=s$SIZE; source "$PEERS/grass_env.sh"; g.region raster=c1
+    r.out.gdal -c input=cd output="$OUT/o/grass_cost.tif" format=GTiff type=Float64 createopt=TILED=YES --quiet ) > "$OUT/grass_export.log" 2>&1
+  $PY "$PEERS/compare.py" "$OUT/o/py_mcp.tif" "$OUT/o/kp_cost.tif" | sed 's/^/cost vs skimage MCP: /' >> "$OUT/compare.txt"
+  [ -f "$OUT/o/grass_cost.tif" ] && $PY "$PEERS/compare.py" "$OUT/o/grass_cost.tif" "$OUT/o/kp_cost.tif" | sed 's/^/cost vs GRASS r.cost: /' >> "$OUT/compare.txt" ;;
+big)
+  # strip-bounded memory: a BIG x BIG grid (4e8 cells for 20000) scored from uncompressed tiled inputs
+  echo "== big ${BIG}x${BIG} ($(date +%T))"
+  B=$DATA/big$BIG
+  mkdir -p "$B"
+  for f in c1 c2 c3 c4 c5 mask; do
+    [ -f "$B/$f.tif" ] || gdal_translate -q -outsize "$BIG" "$BIG" -r nearest -co TILED=YES -co BLOCKXSIZE=256 -co BLOCKYSIZE=256 -co BIGTIFF=YES "$D/$f.tif" "$B/$f.tif"
+  done
+  BL="--layer $B/c1.tif:0.30 --layer $B/c2.tif:0.25 --layer $B/c3.tif:0.20 --layer $B/c4.tif:0.15 --layer $B/c5.tif:0.10"
+  run big klimapakt_none 1 "$KP raster score $BL --mask $B/mask.tif --out $OUT/o/big.tif --compress none"
+  run big klimapakt_deflate 1 "$KP raster score $BL --mask $B/mask.tif --out $OUT/o/big_deflate.tif"
+  rm -f "$OUT/o/big.tif" "$OUT/o/big_deflate.tif" ;;
+esac
+done
+echo -e "finished\t$(date -u +%FT%TZ)" >> "$OUT/meta.tsv"
+$PY "$HERE/summarize_side_by_side.py" "$OUT" "$SIZE" > "$OUT/summary.md"
+cat "$OUT/summary.md"
