@@ -37,6 +37,8 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Creates (or recreates) database <paramref name="name"/> and applies the migrations.</summary>
     public static async Task<TestDatabase> CreateAsync(string name, bool loadBundle = false)
     {
+        // A prefix keeps two checkouts (or two people) testing against one server out of each other's databases.
+        name = (Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_DB_PREFIX") ?? "") + name;
         var server = Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_SERVER") is { Length: > 0 } s
             ? s
             : $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("KLIMAPAKT_PG_PORT") ?? "55432"};Username=postgres";

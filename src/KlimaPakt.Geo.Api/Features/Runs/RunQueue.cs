@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using KlimaPakt.Geo.Api.Features.Health;
 using KlimaPakt.Geo.Data.Runs;
 
 namespace KlimaPakt.Geo.Api.Features.Runs;
@@ -17,17 +18,14 @@ public sealed class RunQueue
 /// Executes queued runs in the background. At start it marks the runs a stopped process left queued or running as
 /// failed, so they can be started again.
 /// </summary>
-public sealed partial class RunWorker(RunQueue queue, RunService runs, ILogger<RunWorker> logger) : BackgroundService
+public sealed partial class RunWorker(RunQueue queue, RunService runs, MigrationState migrations, ILogger<RunWorker> logger) : BackgroundService
 {
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var interrupted = await runs.FailInterruptedAsync(cancellationToken);
-        if (interrupted > 0) LogInterrupted(interrupted);
-        await base.StartAsync(cancellationToken);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The schema is migrated in the background at start (DatabaseMigrator): wait for it before touching runs.
+        while (!migrations.Applied) await Task.Delay(200, stoppingToken);
+        var interrupted = await runs.FailInterruptedAsync(stoppingToken);
+        if (interrupted > 0) LogInterrupted(interrupted);
         await foreach (var runId in queue.ReadAllAsync(stoppingToken))
         {
             var run = await runs.GetAsync(runId, stoppingToken);
