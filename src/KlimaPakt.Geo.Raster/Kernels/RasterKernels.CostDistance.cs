@@ -168,7 +168,7 @@ public static partial class RasterKernels
     }
 
     /// <summary>How many pops ahead to prefetch: far enough to cover DRAM latency, near enough to stay in L1/L2.</summary>
-    private const int PrefetchDistance = 6;
+    private const int PrefetchDistance = 12;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PrefetchNeighbourhood(ReadOnlySpan<float> cost, double[] dist, int cell, int width)
