@@ -49,8 +49,7 @@ public sealed class TileService(NpgsqlDataSource dataSource, LayerRegistry layer
         if (run is { } requested && selected.Any(l => l.IsRunScoped) && !await runs.IsPublishedAsync(requested, ct))
             throw new NotFoundException($"Run {requested} does not exist or is not published.");
         var usedRuns = new List<Guid>();
-        using var output = new MemoryStream();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var work = new List<Task<byte[]?>>();
         foreach (var layer in selected)
         {
             Guid? layerRun = null;
@@ -62,14 +61,25 @@ public sealed class TileService(NpgsqlDataSource dataSource, LayerRegistry layer
             }
             var sql = _sql.GetOrAdd(layer.Name + "@" + regions.Version, _ => TileSql.Build(layer, regions.Regions));
             if (!sql.Contains("$1", StringComparison.Ordinal)) continue; // no region has data yet
-            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = options.StatementTimeoutSeconds };
-            command.Parameters.Add(new NpgsqlParameter { Value = z, NpgsqlDbType = NpgsqlDbType.Integer });
-            command.Parameters.Add(new NpgsqlParameter { Value = x, NpgsqlDbType = NpgsqlDbType.Integer });
-            command.Parameters.Add(new NpgsqlParameter { Value = y, NpgsqlDbType = NpgsqlDbType.Integer });
-            if (layer.IsRunScoped) command.Parameters.Add(new NpgsqlParameter { Value = layerRun!.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            if (await command.ExecuteScalarAsync(ct) is byte[] { Length: > 0 } bytes) output.Write(bytes);
+            work.Add(RunLayerAsync(sql, z, x, y, layerRun, ct));
         }
+        // The layers of a composite tile are rendered concurrently, each on its own pooled connection (as Martin
+        // does), and concatenated in the order asked for: an MVT tile is a sequence of layers.
+        using var output = new MemoryStream();
+        foreach (var bytes in await Task.WhenAll(work))
+            if (bytes is { Length: > 0 }) output.Write(bytes);
         return new Tile(output.ToArray(), usedRuns);
+    }
+
+    private async Task<byte[]?> RunLayerAsync(string sql, int z, int x, int y, Guid? run, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = options.StatementTimeoutSeconds };
+        command.Parameters.Add(new NpgsqlParameter { Value = z, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = x, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = y, NpgsqlDbType = NpgsqlDbType.Integer });
+        if (run is { } id) command.Parameters.Add(new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Uuid });
+        return await command.ExecuteScalarAsync(ct) as byte[];
     }
 
     /// <summary>The statement a layer's tiles run (for benchmarks against raw <c>psql</c>; never shown to clients).</summary>
