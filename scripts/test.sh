@@ -21,9 +21,25 @@ for trx in "$RESULTS"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 
+# The browser test: the planners' map in headless Chromium, against a database holding the bundled data and an EV run.
 browser_rc=0
 if [ -x tests/browser/run.sh ]; then
-  if tests/browser/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); browser_rc=1; fi
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the browser test" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends chromium >/dev/null \
+      || { apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends chromium >/dev/null; }
+  fi
+  browser_db="Host=127.0.0.1;Port=${KLIMAPAKT_PG_PORT:-55432};Database=klimapakt_test_browser;Username=postgres"
+  cli=(dotnet "$ROOT/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll")
+  if scripts/postgis.sh psql -c "DROP DATABASE IF EXISTS klimapakt_test_browser WITH (FORCE)" -c "CREATE DATABASE klimapakt_test_browser" \
+     && KLIMAPAKT_DB="$browser_db" "${cli[@]}" import bundle data/bundle.json >/dev/null \
+     && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run ev --region lu >/dev/null \
+     && tests/browser/run.sh "$browser_db"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); browser_rc=1
+    echo "browser test failed" >&2
+  fi
 fi
 
 echo "$passed passed, $failed failed"
