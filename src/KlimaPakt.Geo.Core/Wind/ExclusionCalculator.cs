@@ -1,0 +1,177 @@
+using KlimaPakt.Geo.Core.Grids;
+using KlimaPakt.Geo.Raster;
+using KlimaPakt.Geo.Raster.Kernels;
+using NetTopologySuite.Geometries;
+
+namespace KlimaPakt.Geo.Core.Wind;
+
+/// <summary>Land eligibility on the grid, and what each rule removed.</summary>
+/// <param name="Eligible">1 = eligible cell.</param>
+/// <param name="Forced">1 = cell made eligible by a forced inclusion (or kept by one against the minimum area).</param>
+/// <param name="Rules">Per-rule cell counts and output-grid masks.</param>
+/// <param name="RegionCells">Cells of the region.</param>
+/// <param name="ExcludedCells">Region cells excluded by at least one rule.</param>
+/// <param name="ForcedCells">Cells eligible only thanks to a forced inclusion.</param>
+/// <param name="BelowMinimumCells">Cells dropped with patches below the minimum area.</param>
+public sealed record Eligibility(byte[] Eligible, byte[] Forced, IReadOnlyList<RuleCells> Rules, long RegionCells, long ExcludedCells,
+    long ForcedCells, long BelowMinimumCells);
+
+/// <summary>Cells one rule removes.</summary>
+/// <param name="Rule">The rule.</param>
+/// <param name="EffectiveBufferMeters">Buffer in metres.</param>
+/// <param name="Features">Input features.</param>
+/// <param name="Alone">Cells it excludes on its own.</param>
+/// <param name="Unique">Cells only it excludes.</param>
+/// <param name="Sequential">Cells it adds to the rules before it.</param>
+/// <param name="CoarseHits">Per output-grid cell, how many of its region cells the rule excludes.</param>
+public sealed record RuleCells(ExclusionRule Rule, double EffectiveBufferMeters, int Features, long Alone, long Unique, long Sequential, int[] CoarseHits);
+
+/// <summary>
+/// Step 1 of the wind pipeline (GLAES-style exclusion): start from the region's cells, exclude every cell within each
+/// rule's buffer of its layer's features (features burnt with all-touched cells, buffers by the exact Euclidean
+/// distance transform between cell centres, so memory stays at one byte mask and one float32 distance grid however
+/// many rules), apply forced inclusions against optional rules, then drop 8-connected patches below the minimum area.
+/// </summary>
+public static class ExclusionCalculator
+{
+    /// <summary>Computes eligibility.</summary>
+    /// <param name="grid">Analysis grid.</param>
+    /// <param name="zones">Commune index + 1 per cell, 0 outside the region.</param>
+    /// <param name="rules">Rules in the order applied.</param>
+    /// <param name="layers">Features per layer.</param>
+    /// <param name="slopeDegrees">Slope per cell (null without a DEM: the slope rule then removes nothing).</param>
+    /// <param name="forcedInclusions">Forced-inclusion polygons.</param>
+    /// <param name="tipHeightMeters">Turbine tip height, for tip-height buffers.</param>
+    /// <param name="minimumAreaSquareMeters">Minimum patch area.</param>
+    /// <param name="coarseFactor">Output-grid cells are coarseFactor × coarseFactor analysis cells.</param>
+    /// <param name="ct">Cancellation between rules.</param>
+    public static Eligibility Compute(GridSpec grid, int[] zones, IReadOnlyList<ExclusionRule> rules,
+        IReadOnlyDictionary<string, IReadOnlyList<Geometry>> layers, float[]? slopeDegrees, IReadOnlyList<Geometry> forcedInclusions,
+        double tipHeightMeters, double minimumAreaSquareMeters, int coarseFactor, CancellationToken ct = default)
+    {
+        int n = checked((int)grid.CellCount), w = grid.Width;
+        int cw = (grid.Width + coarseFactor - 1) / coarseFactor, ch = (grid.Height + coarseFactor - 1) / coarseFactor;
+        var count = new byte[n];
+        var last = new byte[n];
+        var strict = new byte[n];
+        var hit = new byte[n];
+        float[]? distance = null;
+        var reports = new List<RuleCells>();
+        long regionCells = 0;
+        for (int i = 0; i < n; i++) if (zones[i] != 0) regionCells++;
+        for (int r = 0; r < rules.Count; r++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var rule = rules[r];
+            double buffer = rule.EffectiveBufferMeters(tipHeightMeters);
+            int features = 0;
+            bool any;
+            if (rule.Layer == WindLayers.Slope)
+            {
+                any = slopeDegrees is not null;
+                if (any)
+                {
+                    float max = (float)rule.MaxSlopeDegrees!.Value;
+                    for (int i = 0; i < n; i++) hit[i] = slopeDegrees![i] > max ? (byte)1 : (byte)0;
+                }
+            }
+            else
+            {
+                var geometries = layers.TryGetValue(rule.Layer, out var g) ? g : [];
+                features = geometries.Count;
+                any = features > 0;
+                if (any)
+                {
+                    Array.Clear(hit);
+                    foreach (var geometry in geometries) GeometryRasterizer.Burn(grid, geometry, hit.AsSpan(), (byte)1, allTouched: true);
+                    if (buffer > 0)
+                    {
+                        distance ??= new float[n];
+                        RasterKernels.EuclideanDistance(hit, grid.Width, grid.Height, grid.CellSizeX, grid.CellSizeY, distance);
+                        float b = (float)buffer;
+                        for (int i = 0; i < n; i++) hit[i] = distance[i] <= b ? (byte)1 : (byte)0;
+                    }
+                }
+            }
+            long alone = 0, sequential = 0;
+            var coarse = new int[cw * ch];
+            if (any)
+            {
+                byte order = (byte)Math.Min(r + 1, 255);
+                for (int i = 0; i < n; i++)
+                {
+                    if (hit[i] == 0 || zones[i] == 0) continue;
+                    alone++;
+                    if (count[i] == 0) sequential++;
+                    if (count[i] < 255) count[i]++;
+                    last[i] = order;
+                    if (rule.Strict) strict[i] = 1;
+                    int row = i / w, col = i - row * w;
+                    coarse[row / coarseFactor * cw + col / coarseFactor]++;
+                }
+            }
+            reports.Add(new RuleCells(rule, buffer, features, alone, 0, sequential, coarse));
+        }
+        distance = null;
+        var unique = new long[rules.Count];
+        long excluded = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (count[i] == 0) continue;
+            excluded++;
+            if (count[i] == 1) unique[last[i] - 1]++;
+        }
+
+        // Eligible = region minus every exclusion; forced inclusions win over optional rules, never over strict ones.
+        var eligible = hit; // reuse the scratch mask
+        for (int i = 0; i < n; i++) eligible[i] = zones[i] != 0 && count[i] == 0 ? (byte)1 : (byte)0;
+        var forced = new byte[n];
+        long forcedCells = 0;
+        if (forcedInclusions.Count > 0)
+        {
+            foreach (var g in forcedInclusions) GeometryRasterizer.Burn(grid, g, forced.AsSpan(), (byte)1);
+            for (int i = 0; i < n; i++)
+            {
+                if (forced[i] == 0) continue;
+                if (zones[i] == 0 || strict[i] != 0) { forced[i] = 0; continue; }
+                if (eligible[i] == 0) { eligible[i] = 1; forcedCells++; }
+            }
+        }
+
+        long belowMinimum = 0;
+        long minCells = (long)Math.Ceiling(minimumAreaSquareMeters / grid.CellAreaSquareUnits - 1e-9);
+        if (minCells > 1)
+        {
+            var classes = new int[n];
+            for (int i = 0; i < n; i++) classes[i] = eligible[i];
+            var labels = new int[n];
+            RasterKernels.ConnectedComponents(classes, grid.Width, grid.Height, Connectivity.Eight, minCells, labels);
+            for (int i = 0; i < n; i++)
+                if (eligible[i] != 0 && labels[i] == 0 && forced[i] == 0) { eligible[i] = 0; belowMinimum++; }
+        }
+        return new Eligibility(eligible, forced, [.. reports.Select((x, r) => x with { Unique = unique[r] })], regionCells, excluded, forcedCells, belowMinimum);
+    }
+
+    /// <summary>Slope in degrees by Horn's method (3 × 3 window, edges replicated); NaN where the elevation is NaN.</summary>
+    /// <param name="grid">Grid of the elevation.</param>
+    /// <param name="elevation">Elevation, metres.</param>
+    public static float[] SlopeDegrees(GridSpec grid, float[] elevation)
+    {
+        int w = grid.Width, h = grid.Height;
+        var slope = new float[checked((int)grid.CellCount)];
+        double dx8 = 8 * grid.CellSizeX, dy8 = 8 * grid.CellSizeY;
+        Parallel.For(0, h, r =>
+        {
+            int ru = Math.Max(r - 1, 0), rd = Math.Min(r + 1, h - 1);
+            for (int c = 0; c < w; c++)
+            {
+                int cl = Math.Max(c - 1, 0), cr = Math.Min(c + 1, w - 1);
+                float z(int rr, int cc) => elevation[rr * w + cc];
+                double gx = (z(ru, cr) + 2 * z(r, cr) + z(rd, cr) - z(ru, cl) - 2 * z(r, cl) - z(rd, cl)) / dx8;
+                double gy = (z(rd, cl) + 2 * z(rd, c) + z(rd, cr) - z(ru, cl) - 2 * z(ru, c) - z(ru, cr)) / dy8;
+                slope[r * w + c] = (float)(Math.Atan(Math.Sqrt(gx * gx + gy * gy)) * 180 / Math.PI);
+            }
+        });
+        return slope;
+    }
+}

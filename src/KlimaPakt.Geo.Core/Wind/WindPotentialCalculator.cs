@@ -1,0 +1,215 @@
+using KlimaPakt.Geo.Core.Grids;
+using KlimaPakt.Geo.Raster;
+using KlimaPakt.Geo.Raster.Kernels;
+using NetTopologySuite.Geometries;
+
+namespace KlimaPakt.Geo.Core.Wind;
+
+/// <summary>
+/// The wind potential cadastre on one grid pass for all communes (DOMAIN.md §1): eligibility
+/// (<see cref="ExclusionCalculator"/>), suitability score (fuzzy memberships + the raster core's fused weighted
+/// overlay), greedy turbine siting (<see cref="TurbineSiting"/>), yield per turbine (<see cref="WindYield"/>),
+/// per-commune figures, and polygons for the map on the output grid.
+/// </summary>
+public static class WindPotentialCalculator
+{
+    /// <summary>Label of the modelled reference wind field wherever it is shown.</summary>
+    public const string ModelledLabel = "modelled";
+
+    /// <summary>Label of a user-provided wind raster.</summary>
+    public const string RasterLabel = "raster";
+
+    /// <summary>Runs the pipeline. <paramref name="stage"/> is told when each stage starts (name, percent).</summary>
+    /// <param name="inputs">Grid, communes, layers, DEM and wind.</param>
+    /// <param name="parameters">Validated parameters (<see cref="WindParameters.Validate"/>).</param>
+    /// <param name="stage">Stage callback (the run's stage timings and progress), or null.</param>
+    /// <param name="ct">Cancellation between stages and rules.</param>
+    public static async Task<WindResult> ComputeAsync(WindInputs inputs, WindParameters parameters, Func<string, double, Task>? stage = null,
+        CancellationToken ct = default)
+    {
+        stage ??= (_, _) => Task.CompletedTask;
+        var p = parameters;
+        var grid = inputs.Grid;
+        int n = checked((int)grid.CellCount);
+        var turbine = p.ResolveTurbine();
+        var notes = new List<string>();
+        int factor = Math.Max(1, (int)Math.Round(p.OutputCellSizeMeters / p.CellSizeMeters));
+
+        await stage("rasterise", 15);
+        var zones = new int[n];
+        for (int c = 0; c < inputs.Communes.Count; c++) GeometryRasterizer.Burn(grid, inputs.Communes[c].Boundary, zones.AsSpan(), c + 1);
+        float[]? slope = inputs.ElevationMeters is { } dem ? ExclusionCalculator.SlopeDegrees(grid, dem) : null;
+        if (slope is null) notes.Add("no DEM for the region: the slope rule and criterion are skipped");
+
+        await stage("eligibility", 25);
+        var rules = p.Rules ?? [];
+        var forcedGeometries = p.ForcedInclusionGeometries(grid.Srid);
+        var eligibility = ExclusionCalculator.Compute(grid, zones, rules, inputs.Layers, slope, forcedGeometries, turbine.TipHeightMeters,
+            p.MinimumAreaHectares * 10_000, factor, ct);
+        foreach (var r in eligibility.Rules.Where(r => r.Features == 0 && r.Rule.Layer != WindLayers.Slope))
+            notes.Add($"rule {r.Rule.Layer}: no features in the region's data, nothing excluded");
+        var eligible = eligibility.Eligible;
+
+        await stage("score", 50);
+        double heightFactor = WindYield.HeightFactor(p.HeightLaw, p.ReferenceHeightMeters, turbine.HubHeightMeters, p.ShearExponent, p.RoughnessLengthMeters);
+        var (referenceWind, source) = inputs.ReferenceWindSpeed is { } measured ? (measured, RasterLabel) : (ModelledReferenceWind(grid, zones, inputs.ElevationMeters, p), ModelledLabel);
+        var hubWind = new float[n];
+        for (int i = 0; i < n; i++) hubWind[i] = (float)(referenceWind[i] * heightFactor);
+        var criteria = new List<SuitabilityCriterion>();
+        var memberships = new List<ReadOnlyMemory<float>>();
+        foreach (var criterion in p.Criteria ?? SuitabilityCriterion.Defaults)
+        {
+            if (criterion.Weight == 0) continue;
+            float[]? x = criterion.Name switch
+            {
+                "wind" => (float[])hubWind.Clone(),
+                "slope" => slope,
+                "roads" => Distance(grid, inputs.Layers, WindLayers.AccessRoads),
+                "grid" => Distance(grid, inputs.Layers, WindLayers.Grid),
+                _ => null,
+            };
+            if (x is null) { notes.Add($"criterion {criterion.Name}: no input for the region, dropped (other weights rescaled)"); continue; }
+            if (criterion.Function == "sigmoid") RasterKernels.SigmoidMembership(x, x, (float)criterion.Midpoint, (float)criterion.Steepness);
+            else RasterKernels.LinearMembership(x, x, (float)criterion.ZeroAt, (float)criterion.OneAt);
+            criteria.Add(criterion);
+            memberships.Add(x);
+        }
+        slope = null;
+        double weightSum = criteria.Sum(c => c.Weight);
+        criteria = [.. criteria.Select(c => c with { Weight = c.Weight / weightSum })];
+        var score = new float[n];
+        var excludedMask = new byte[n];
+        for (int i = 0; i < n; i++) excludedMask[i] = eligible[i] == 0 ? (byte)1 : (byte)0;
+        if (memberships.Count > 0)
+            RasterKernels.WeightedOverlay(memberships, [.. criteria.Select(c => (float)c.Weight)], excludedMask, score);
+        else
+            for (int i = 0; i < n; i++) score[i] = eligible[i] != 0 ? 1f : float.NaN;
+        memberships.Clear();
+
+        await stage("siting", 65);
+        var ellipse = new SpacingEllipse(p.SpacingAlongRotorDiameters * turbine.RotorDiameterMeters, p.SpacingAcrossRotorDiameters * turbine.RotorDiameterMeters,
+            p.MainWindDirectionDegrees);
+        for (int i = 0; i < n; i++) if (!float.IsFinite(hubWind[i])) score[i] = float.NaN;
+        var existing = p.SpaceFromExistingTurbines ? inputs.ExistingTurbines.Select(t => (t.X, t.Y)).ToList() : [];
+        var sites = TurbineSiting.Place(grid, eligible, score, ellipse, existing, p.MaxTurbines, ct);
+
+        await stage("yield", 72);
+        var factory = new GeometryFactory(new PrecisionModel(), grid.Srid);
+        var turbines = new List<PlacedTurbine>(sites.Count);
+        foreach (var i in sites)
+        {
+            int row = i / grid.Width, col = i - row * grid.Width;
+            var (x, y) = grid.CellCenter(col, row);
+            var y1 = WindYield.Annual(turbine, hubWind[i], p.WeibullK, p.LossFraction);
+            turbines.Add(new PlacedTurbine(turbines.Count + 1, factory.CreatePoint(new Coordinate(x, y)), inputs.Communes[zones[i] - 1].CommuneId,
+                score[i], referenceWind[i], y1));
+        }
+
+        // Per commune: cells by zone (so the commune rows add up to the region exactly), turbines by their cell's zone.
+        int nc = inputs.Communes.Count;
+        var zoneCells = new long[nc + 1];
+        var eligibleCells = new long[nc + 1];
+        for (int i = 0; i < n; i++)
+        {
+            int z = zones[i];
+            if (z == 0) continue;
+            zoneCells[z]++;
+            if (eligible[i] != 0) eligibleCells[z]++;
+        }
+        double cellArea = grid.CellAreaSquareUnits;
+        var byCommune = turbines.ToLookup(t => t.CommuneId);
+        var communes = inputs.Communes.Select((c, k) =>
+        {
+            var ts = byCommune[c.CommuneId].ToList();
+            return new CommuneWindFigures(c.CommuneId, c.Boundary.Area, zoneCells[k + 1] * cellArea, eligibleCells[k + 1] * cellArea, ts.Count,
+                ts.Count * turbine.RatedPowerKw / 1000, ts.Sum(t => t.Yield.NetMegawattHours) / 1000);
+        }).ToList();
+
+        await stage("polygonise", 80);
+        var (eligibleAreas, classes, ruleAreas) = Polygonise(grid, zones, eligible, score, eligibility.Rules, factor, p.ScoreClasses, factory);
+        var reports = eligibility.Rules.Select((r, k) => new RuleReport(k + 1, r.Rule, r.EffectiveBufferMeters, r.Features, r.Alone * cellArea,
+            r.Unique * cellArea, r.Sequential * cellArea, ruleAreas[k])).ToList();
+        notes.Add(source == ModelledLabel
+            ? $"wind: MODELLED reference field at {p.ReferenceHeightMeters} m ({p.ModelledMeanSpeedMetersPerSecond} m/s at mean elevation, {p.ModelledSpeedPer100MetersElevation:+0.##;-0.##} m/s per 100 m), not measured"
+            : $"wind: raster at {p.ReferenceHeightMeters} m");
+        notes.Add($"turbine {turbine.Name}: hub {turbine.HubHeightMeters} m, rotor {turbine.RotorDiameterMeters} m, {turbine.RatedPowerKw} kW; hub/reference wind factor {heightFactor:F4}");
+        return new WindResult
+        {
+            Turbine = turbine, WindSource = source, Eligibility = new Raster<byte>(grid, eligible), Score = new Raster<float>(grid, score),
+            Rules = reports, RegionSquareMeters = eligibility.RegionCells * cellArea, ExcludedSquareMeters = eligibility.ExcludedCells * cellArea,
+            ForcedSquareMeters = eligibility.ForcedCells * cellArea, BelowMinimumAreaSquareMeters = eligibility.BelowMinimumCells * cellArea,
+            Communes = communes, Turbines = turbines, EligibleAreas = eligibleAreas, PotentialClasses = classes, Criteria = criteria, Notes = notes,
+        };
+    }
+
+    /// <summary>
+    /// The modelled reference wind field (clearly labelled "modelled" in every output; never measured data): an assumed
+    /// mean speed at the reference height at the region's mean elevation, changed linearly with elevation (exposed
+    /// high ground is windier): <c>v = v0 + β · (z − z̄) / 100</c>, clamped to [1, 25] m/s; uniform v0 without a DEM.
+    /// </summary>
+    /// <param name="grid">Analysis grid.</param>
+    /// <param name="zones">Region cells (non-zero).</param>
+    /// <param name="elevation">Elevation per cell, or null.</param>
+    /// <param name="p">Parameters (v0, β).</param>
+    public static float[] ModelledReferenceWind(GridSpec grid, int[] zones, float[]? elevation, WindParameters p)
+    {
+        int n = checked((int)grid.CellCount);
+        var v = new float[n];
+        double v0 = p.ModelledMeanSpeedMetersPerSecond, beta = p.ModelledSpeedPer100MetersElevation / 100;
+        if (elevation is null) { Array.Fill(v, (float)v0); return v; }
+        double sum = 0;
+        long count = 0;
+        for (int i = 0; i < n; i++) if (zones[i] != 0 && float.IsFinite(elevation[i])) { sum += elevation[i]; count++; }
+        double mean = count > 0 ? sum / count : 0;
+        for (int i = 0; i < n; i++)
+            v[i] = float.IsFinite(elevation[i]) ? (float)Math.Clamp(v0 + beta * (elevation[i] - mean), 1, 25) : (float)v0;
+        return v;
+    }
+
+    private static float[]? Distance(GridSpec grid, IReadOnlyDictionary<string, IReadOnlyList<Geometry>> layers, string layer)
+    {
+        if (!layers.TryGetValue(layer, out var geometries) || geometries.Count == 0) return null;
+        var mask = new byte[checked((int)grid.CellCount)];
+        foreach (var g in geometries) GeometryRasterizer.Burn(grid, g, mask.AsSpan(), (byte)1, allTouched: true);
+        if (mask.AsSpan().IndexOf((byte)1) < 0) return null;
+        var d = new float[mask.Length];
+        RasterKernels.EuclideanDistance(mask, grid.Width, grid.Height, grid.CellSizeX, grid.CellSizeY, d);
+        return d;
+    }
+
+    private static (List<Polygon> Eligible, List<PotentialClass> Classes, Geometry?[] Rules) Polygonise(GridSpec grid, int[] zones, byte[] eligible,
+        float[] score, IReadOnlyList<RuleCells> rules, int factor, int classCount, GeometryFactory factory)
+    {
+        int w = grid.Width, cw = (grid.Width + factor - 1) / factor, ch = (grid.Height + factor - 1) / factor;
+        var coarse = new GridSpec(grid.Srid, grid.OriginX, grid.OriginY, grid.CellSizeX * factor, grid.CellSizeY * factor, cw, ch);
+        var region = new int[cw * ch];
+        var eligibleCount = new int[cw * ch];
+        var scoreSum = new double[cw * ch];
+        for (int i = 0; i < zones.Length; i++)
+        {
+            if (zones[i] == 0) continue;
+            int row = i / w, col = i - row * w, k = row / factor * cw + col / factor;
+            region[k]++;
+            if (eligible[i] != 0) { eligibleCount[k]++; if (float.IsFinite(score[i])) scoreSum[k] += score[i]; }
+        }
+        // An output cell takes a value when at least half of its region cells have it (a majority, ties included).
+        var classes = new int[cw * ch];
+        for (int k = 0; k < classes.Length; k++) classes[k] = region[k] > 0 && 2 * eligibleCount[k] >= region[k] ? 1 : 0;
+        var eligiblePolygons = new List<Polygon>();
+        foreach (var c in RasterPolygonizer.Polygonize(coarse, classes, 0, factory))
+            for (int j = 0; j < c.Geometry.NumGeometries; j++) eligiblePolygons.Add((Polygon)c.Geometry.GetGeometryN(j));
+        for (int k = 0; k < classes.Length; k++)
+            if (classes[k] != 0) classes[k] = Math.Clamp((int)Math.Floor(scoreSum[k] / eligibleCount[k] * classCount) + 1, 1, classCount);
+        var potential = RasterPolygonizer.Polygonize(coarse, classes, 0, factory)
+            .Select(c => new PotentialClass(c.Value, (c.Value - 1.0) / classCount, (double)c.Value / classCount, c.Geometry, c.Geometry.Area)).ToList();
+        var ruleAreas = new Geometry?[rules.Count];
+        for (int r = 0; r < rules.Count; r++)
+        {
+            var hits = rules[r].CoarseHits;
+            for (int k = 0; k < classes.Length; k++) classes[k] = region[k] > 0 && 2 * hits[k] >= region[k] && hits[k] > 0 ? 1 : 0;
+            var polygons = RasterPolygonizer.Polygonize(coarse, classes, 0, factory);
+            ruleAreas[r] = polygons.Count > 0 ? polygons[0].Geometry : null;
+        }
+        return (eligiblePolygons, potential, ruleAreas);
+    }
+}
