@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using KlimaPakt.Geo.TestSupport;
+
+namespace KlimaPakt.Geo.Cli.Tests;
+
+public sealed class CliDatabaseFixture : IAsyncLifetime
+{
+    public TestDatabase Db { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Db = await TestDatabase.CreateAsync("klimapakt_test_cli", loadBundle: true);
+
+    public async Task DisposeAsync() => await Db.DisposeAsync();
+}
+
+/// <summary>The `klimapakt` executable as a consultant runs it: exit codes, error lines naming the file, progress and results.</summary>
+public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliDatabaseFixture>
+{
+    private static async Task<(int ExitCode, string Output)> KlimapaktAsync(string connectionString, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestDatabase.RepositoryRoot };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "klimapakt.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["KLIMAPAKT_DB"] = connectionString;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task ImportLayer_EmptyFile_ExitCode2AndTheFileNamed()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"klimapakt-empty-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllTextAsync(path, "");
+        try
+        {
+            var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "import", "layer", "--region", "lu", "--layer", "places", path);
+            Assert.Equal(2, code);
+            Assert.Contains("error:", output);
+            Assert.Contains(Path.GetFileName(path), output);
+            Assert.Contains("empty", output);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public async Task RunEv_NegativeRadius_ExitCode2AndNoRunCreated()
+    {
+        var before = await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--radius", "-5");
+        Assert.Equal(2, code);
+        Assert.Contains("RadiusMeters must be > 0", output);
+        Assert.Equal(before, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
+    }
+
+    [Fact]
+    public async Task RunEv_OneCommune_PublishedWithStageTimingsAndListed()
+    {
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--commune", "0204", "--new-sites", "1");
+        Assert.True(code == 0, output);
+        Assert.Contains("published", output);
+        Assert.Contains("compute", output);
+        var (listCode, list) = await KlimapaktAsync(fixture.Db.ConnectionString, "runs", "--kind", "ev");
+        Assert.Equal(0, listCode);
+        Assert.Contains("Published", list);
+    }
+
+    [Fact]
+    public async Task AnyCommand_DatabaseUnreachable_ExitCode3WithTheFix()
+    {
+        var (code, output) = await KlimapaktAsync("Host=127.0.0.1;Port=1;Database=none;Username=postgres;Timeout=3", "db", "migrate");
+        Assert.Equal(3, code);
+        Assert.Contains("scripts/postgis.sh up", output);
+    }
+}
