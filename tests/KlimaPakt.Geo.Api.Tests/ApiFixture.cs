@@ -62,12 +62,13 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 }
 
-public sealed class GeoApiFactory(string connectionString) : WebApplicationFactory<Program>
+public sealed class GeoApiFactory(string connectionString, int changePollSeconds = 3600) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Geo", connectionString);
-        builder.UseSetting("Serving:ChangePollSeconds", "3600"); // the publish test notifies explicitly
+        // The shared service hears of publishes only through the notifier; DataChangeWatcherTests polls.
+        builder.UseSetting("Serving:ChangePollSeconds", changePollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services =>
         {
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",

@@ -69,7 +69,8 @@ async function addLayers() {
     const info = catalog.tiles[name];
     const colour = palette[name] || extraColours[extra++ % extraColours.length];
     map.addSource(name, { type: 'vector', url: `/tiles/${name}.json`, promoteId: undefined });
-    const visible = onByDefault.has(name) || info.run_kind != null;
+    // Result areas would hide the communes: only result points start visible, the rest one click away.
+    const visible = onByDefault.has(name) || (info.run_kind != null && info.geometry === 'point');
     const layers = styleLayers(name, info, colour);
     for (const layer of layers) {
       layer.layout = { visibility: visible ? 'visible' : 'none' };
@@ -92,6 +93,8 @@ async function addLayers() {
 
 async function showCommune(region, code) {
   const commune = await (await fetch(`/regions/${encodeURIComponent(region)}/communes/${encodeURIComponent(code)}`)).json();
+  if (state.selected) map.setFeatureState({ source: 'communes', sourceLayer: 'communes', id: state.selected.id }, { selected: false });
+  map.setFeatureState({ source: 'communes', sourceLayer: 'communes', id: commune.id }, { selected: true });
   const [w, s, e, n] = commune.bbox;
   map.fitBounds([[w, s], [e, n]], { padding: 40, duration: 0 });
   document.getElementById('figures').hidden = false;

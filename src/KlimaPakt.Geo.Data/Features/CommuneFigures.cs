@@ -12,6 +12,7 @@ namespace KlimaPakt.Geo.Data.Features;
 public sealed record CommuneMetricValue(string Kind, Guid RunId, DateTimeOffset? PublishedAt, string Metric, double Value);
 
 /// <summary>A commune's figures for the map's commune panel.</summary>
+/// <param name="Id">Commune id (its feature id in tiles and GeoJSON).</param>
 /// <param name="Region">Region code.</param>
 /// <param name="Code">Commune code.</param>
 /// <param name="Name">Name.</param>
@@ -21,7 +22,7 @@ public sealed record CommuneMetricValue(string Kind, Guid RunId, DateTimeOffset?
 /// <param name="AreaKm2">Area in km² (in the region's metric CRS).</param>
 /// <param name="Bbox">Bounding box in CRS84: minLon, minLat, maxLon, maxLat.</param>
 /// <param name="Metrics">Figures of each analysis's latest published run.</param>
-public sealed record CommuneSummary(string Region, string Code, string Name, string? Canton, int? Population, int? PopulationYear,
+public sealed record CommuneSummary(int Id, string Region, string Code, string Name, string? Canton, int? Population, int? PopulationYear,
     double AreaKm2, double[] Bbox, IReadOnlyList<CommuneMetricValue> Metrics);
 
 /// <summary>A region and how many communes it has.</summary>
@@ -84,7 +85,7 @@ public sealed class CommuneFigures(NpgsqlDataSource dataSource)
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) throw new NotFoundException($"Region '{region}' has no commune '{code}'.");
             summary = Read(reader, []);
-            communeId = reader.GetInt32(11);
+            communeId = summary.Id;
         }
         var metrics = new List<CommuneMetricValue>();
         await using (var command = new NpgsqlCommand("""
@@ -106,7 +107,7 @@ public sealed class CommuneFigures(NpgsqlDataSource dataSource)
     }
 
     private static CommuneSummary Read(NpgsqlDataReader reader, IReadOnlyList<CommuneMetricValue> metrics) => new(
-        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.GetInt32(11), reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
         reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.GetDouble(6),
         [Math.Round(reader.GetDouble(7), 6), Math.Round(reader.GetDouble(8), 6), Math.Round(reader.GetDouble(9), 6), Math.Round(reader.GetDouble(10), 6)],
         metrics);
