@@ -80,6 +80,6 @@ internal sealed class BytesResult(byte[] body, string contentType) : IResult
         }
         context.Response.ContentType = contentType;
         context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body).AsTask();
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(body).AsTask();
     }
 }

@@ -33,10 +33,13 @@ public static class OgcFeaturesApi
         ogc.MapGet("/collections/{collection}/items", GetItems)
             .WithSummary("Features as GeoJSON: bbox (CRS84), limit (clamped to 1000), offset, region, commune, run and property filters")
             .Produces(StatusCodes.Status200OK, contentType: GeoJson.MediaType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .CacheOutput(FeatureCachePolicy.Name);
         ogc.MapGet("/collections/{collection}/items/{fid}", GetItem)
             .WithSummary("One feature as GeoJSON")
             .Produces(StatusCodes.Status200OK, contentType: GeoJson.MediaType)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .CacheOutput(FeatureCachePolicy.Name);
         return app;
     }

@@ -13,12 +13,15 @@ public static class TilesApi
     public static IEndpointRouteBuilder MapTilesApi(this IEndpointRouteBuilder app)
     {
         var tiles = app.MapGroup("/tiles").WithTags("Tiles");
-        tiles.MapGet("/{layers}/{z}/{x}/{y}", GetTile)
+        tiles.MapMethods("/{layers}/{z}/{x}/{y}", [HttpMethods.Get, HttpMethods.Head], GetTile)
             .WithSummary("Vector tile (MVT) of one layer or several (comma-separated); y may end in .mvt or .pbf")
             .Produces(StatusCodes.Status200OK, contentType: TileServing.MvtMediaType)
             .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .CacheOutput(TileCachePolicy.Name);
-        tiles.MapGet("/{layers}", GetTileJson).WithSummary("TileJSON 3.0.0 of a layer (or of a comma-separated composite); .json suffix accepted");
+        tiles.MapGet("/{layers}", GetTileJson).WithSummary("TileJSON 3.0.0 of a layer (or of a comma-separated composite); .json suffix accepted")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/catalog", GetCatalog).WithTags("Tiles").WithSummary("Every published layer");
         // Development only: the statement behind a layer's tiles, for benchmarks/serving (raw ST_AsMVT in psql).
         if (app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().IsDevelopment())

@@ -122,6 +122,15 @@ public sealed class TilesApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Tile_Head_AnswersHeadersWithoutBody()
+    {
+        using var response = await fixture.Client().SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/tiles/communes/{LuxembourgCity}"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.mapbox-vector-tile", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Tile_Cors_IsOpenForReads()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/tiles/communes/{LuxembourgCity}");
