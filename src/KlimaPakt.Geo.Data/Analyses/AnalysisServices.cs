@@ -16,6 +16,8 @@ public static class AnalysisServices
         services.TryAddSingleton<RunService>();
         services.AddSingleton<IAnalysis, EvCoverageAnalysis>();
         foreach (var layer in EvCoverageAnalysis.Layers) services.AddPublishedLayer(layer);
+        services.AddSingleton<WindAnalysis>().AddSingleton<IAnalysis>(s => s.GetRequiredService<WindAnalysis>());
+        foreach (var layer in WindAnalysis.Layers) services.AddPublishedLayer(layer);
         return services;
     }
 }
