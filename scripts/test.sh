@@ -8,6 +8,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 scripts/postgis.sh up >/dev/null || { echo "PostGIS could not be started" >&2; exit 1; }
 
+# Beyond PostGIS and GDAL (postgis.sh): redis-server for the shared output-cache test, chromium for the browser test.
+missing=()
+for p in redis-server chromium; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian's ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=900 update -qq >&2
+  apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { echo "could not install ${missing[*]}" >&2; exit 1; }
+fi
+
 RESULTS="$ROOT/TestResults"
 rm -rf "$RESULTS"
 dotnet test KlimaPakt.Geo.sln -c Release --logger "trx" --results-directory "$RESULTS" "$@"
@@ -24,11 +34,6 @@ done
 # The browser test: the planners' map in headless Chromium, against a database holding the bundled data and an EV run.
 browser_rc=0
 if [ -x tests/browser/run.sh ]; then
-  if ! command -v chromium >/dev/null 2>&1; then
-    echo "installing Debian's chromium for the browser test" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends chromium >/dev/null \
-      || { apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends chromium >/dev/null; }
-  fi
   browser_db="Host=127.0.0.1;Port=${KLIMAPAKT_PG_PORT:-55432};Database=klimapakt_test_browser;Username=postgres"
   cli=(dotnet "$ROOT/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll")
   if scripts/postgis.sh psql -c "DROP DATABASE IF EXISTS klimapakt_test_browser WITH (FORCE)" -c "CREATE DATABASE klimapakt_test_browser" \
