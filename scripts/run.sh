@@ -19,4 +19,4 @@ for analysis in "${ANALYSES[@]}"; do
   echo "== running $analysis"; "${CLI[@]}" run "$analysis" --region lu
 done
 echo "== serving http://127.0.0.1:$PORT/ (Ctrl-C stops)"
-exec dotnet "$ROOT/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" --urls "http://127.0.0.1:$PORT"
+exec dotnet "$ROOT/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$ROOT/src/KlimaPakt.Geo.Api"

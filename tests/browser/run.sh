@@ -34,5 +34,16 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$port/health" >/dev/null || { echo "the API is not healthy; see $log" >&2; tail -50 "$log" >&2; exit 1; }
 
+# Real GIS clients first (GDAL/OGR, as QGIS reads these URLs): the Features API through the OAPIF driver and a
+# composite tile through the MVT driver, checked against PostGIS.
+field() { sed -n "s/.*$1=\([^;]*\).*/\1/Ip" <<<"$KLIMAPAKT_DB"; }
+expected=$(psql -X -h "$(field Host)" -p "$(field Port)" -U "$(field Username)" -d "$(field Database)" -tAc "SELECT count(*) FROM communes")
+served=$(ogrinfo -ro -so "OAPIF:http://127.0.0.1:$port" communes 2>&1 | sed -n 's/^Feature Count: //p')
+[ "$served" = "$expected" ] || { echo "not ok ogrinfo OAPIF: $served communes, PostGIS has $expected" >&2; exit 1; }
+echo "ok   ogrinfo (OAPIF driver) reads the $served communes"
+layers=$(ogrinfo -ro -so -oo Z=12 -oo X=2117 -oo Y=1396 "MVT:/vsicurl/http://127.0.0.1:$port/tiles/communes,ev_chargers/12/2117/1396.pbf" 2>&1 | sed -n 's/^[0-9]*: \([a-z_]*\).*/\1/p' | tr '\n' ' ')
+[ "$layers" = "communes ev_chargers " ] || { echo "not ok ogrinfo MVT: layers '$layers'" >&2; exit 1; }
+echo "ok   ogrinfo (MVT driver) reads the composite tile's layers: $layers"
+
 cd "$here"
 KLIMAPAKT_URL="http://127.0.0.1:$port" node map.test.mjs
