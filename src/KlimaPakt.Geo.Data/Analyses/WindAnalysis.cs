@@ -126,7 +126,47 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
         context.Log.Add($"eligible {result.Communes.Sum(c => c.EligibleSquareMeters) / 1e6:F2} km² of {result.RegionSquareMeters / 1e6:F2} km²; " +
             $"{result.Turbines.Count} turbines, {result.Communes.Sum(c => c.CapacityMegawatts):F1} MW, {result.Communes.Sum(c => c.NetGigawattHours):F1} GWh/yr");
         var byId = communes.ToDictionary(c => c.Commune.CommuneId);
-        await context.PublishAsync((c, tx, token) => WriteAsync(c, context, result, byId, token), ResultHash(result), ct);
+        await context.StageAsync("write rasters", 90);
+        var directory = ResultsDirectory();
+        Directory.CreateDirectory(directory);
+        var rasters = new[] { ("eligibility", Path.Combine(directory, $"wind_{context.Run.Id:N}_eligibility.tif")), ("score", Path.Combine(directory, $"wind_{context.Run.Id:N}_score.tif")) };
+        try
+        {
+            await Task.WhenAll(Task.Run(() => GeoTiff.Write(rasters[0].Item2, result.Eligibility), ct), Task.Run(() => GeoTiff.Write(rasters[1].Item2, result.Score), ct));
+            context.Log.Add($"rasters: {rasters[0].Item2}, {rasters[1].Item2}");
+            await context.PublishAsync(async (c, tx, token) =>
+            {
+                await WriteAsync(c, context, result, byId, token);
+                foreach (var (kind, path) in rasters) await RegisterRasterAsync(c, context, $"wind_{context.Run.Id:N}_{kind}", path, token);
+            }, ResultHash(result), ct);
+        }
+        catch
+        {
+            // A run that does not publish leaves no files behind either.
+            foreach (var (_, path) in rasters) File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Where the run's GeoTIFFs go: <c>KLIMAPAKT_RESULTS_DIR</c>, else <c>klimapakt/results</c> under the user's local
+    /// application data (the temporary folder when there is none).
+    /// </summary>
+    public static string ResultsDirectory() =>
+        Environment.GetEnvironmentVariable("KLIMAPAKT_RESULTS_DIR") is { Length: > 0 } d ? d
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) is { Length: > 0 } a ? a : Path.GetTempPath(), "klimapakt", "results");
+
+    private static async Task RegisterRasterAsync(NpgsqlConnection connection, RunContext context, string name, string path, CancellationToken ct)
+    {
+        var info = GeoTiff.ReadInfo(path);
+        var g = info.Grid;
+        await using var command = Sql(connection, """
+            INSERT INTO rasters (region_id, name, path, content_sha256, srid, width, height, band_count, data_type,
+                                 origin_x, origin_y, cell_size_x, cell_size_y, no_data, region_coverage, footprint, registered_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, ST_Transform(ST_MakeEnvelope($10, $15, $16, $11, $5), 4326), now())
+            """, context.Region.Id, name, Path.GetFullPath(path), Import.ImportService.Sha256Of(path), g.Srid, g.Width, g.Height, info.BandCount,
+            info.DataType, g.OriginX, g.OriginY, g.CellSizeX, g.CellSizeY, (object?)info.NoData ?? DBNull.Value, g.MinY, g.MaxX);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task WriteAsync(NpgsqlConnection connection, RunContext context, WindResult result,

@@ -60,6 +60,12 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
         Assert.Equal(750.0, await _db.ScalarAsync<double>($"SELECT effective_buffer_m FROM results.wind_exclusions WHERE run_id = '{id}' AND layer = 'buildings'"));
         Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(wind_source = 'modelled') FROM results.wind_communes WHERE run_id = '{id}'"));
         Assert.True(await _db.ScalarAsync<bool>($"SELECT coalesce(bool_and(abs(score_max - score_min - 0.2) < 1e-12), true) FROM results.wind_potential WHERE run_id = '{id}'"));
+        // Eligibility and score GeoTIFFs, registered under the run.
+        Assert.Equal(2L, await _db.ScalarAsync<long>($"SELECT count(*) FROM rasters WHERE name IN ('wind_{id:N}_eligibility', 'wind_{id:N}_score')"));
+        var scorePath = await _db.ScalarAsync<string>($"SELECT path FROM rasters WHERE name = 'wind_{id:N}_score'");
+        var score = GeoTiff.ReadBand(scorePath);
+        Assert.Equal((495, 990), (score.Grid.Width, score.Grid.Height));
+        Assert.Equal(eligible, score.Cells.Count(float.IsFinite) * 625 / 1e6, 6);
         // Every turbine on eligible land, with a consistent yield.
         Assert.True(await _db.ScalarAsync<bool>($"""
             SELECT coalesce(bool_and(t.net_mwh <= t.gross_mwh AND t.capacity_factor BETWEEN 0 AND 1 AND abs(t.full_load_hours - t.net_mwh / 4.2) < 1e-6), true)
