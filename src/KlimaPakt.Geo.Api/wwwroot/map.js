@@ -27,6 +27,14 @@ state.map = map;
 state.renderedCommunes = () => map.getLayer('communes-fill') ? map.queryRenderedFeatures({ layers: ['communes-fill'] }).length : 0;
 map.on('error', e => state.errors.push(e.error ? String(e.error.message || e.error) : 'map error'));
 
+// "ev_covered_pct" of kind "ev" → "EV: covered (%)": the unit suffixes of the metric names, spelt out.
+function metricLabel(kind, metric) {
+  const name = metric.startsWith(`${kind}_`) ? metric.slice(kind.length + 1) : metric;
+  return `${kind.toUpperCase()}: ${name.replace(/_pct$/, ' (%)').replace(/_per_1000$/, ' per 1,000 residents')
+    .replace(/_km2$/, ' (km²)').replace(/_mwh_per_year$/, ' (MWh/yr)').replace(/_gwh_per_year$/, ' (GWh/yr)').replace(/_mw$/, ' (MW)')
+    .replaceAll('_', ' ')}`;
+}
+
 function number(value, digits = 0) {
   return value == null ? '–' : Number(value).toLocaleString('en-GB', { maximumFractionDigits: digits });
 }
@@ -104,7 +112,7 @@ async function showCommune(region, code) {
     [`Population (1 Jan ${commune.populationYear ?? '–'})`, number(commune.population)],
     ['Area (km²)', number(commune.areaKm2, 2)],
     ['Density (per km²)', commune.population ? number(commune.population / commune.areaKm2) : '–'],
-    ...commune.metrics.map(m => [`${m.kind}: ${m.metric.replaceAll('_', ' ')}`, number(m.value, 2)]),
+    ...commune.metrics.map(m => [metricLabel(m.kind, m.metric), number(m.value, /population|chargers$|points$|turbines$/.test(m.metric) ? 0 : 2)]),
   ];
   const figures = document.getElementById('commune-figures');
   figures.replaceChildren(...rows.flatMap(([k, v]) => {
