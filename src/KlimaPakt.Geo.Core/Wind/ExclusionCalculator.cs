@@ -77,7 +77,7 @@ public static class ExclusionCalculator
             }
             else
             {
-                var geometries = layers.TryGetValue(rule.Layer, out var g) ? g : [];
+                var geometries = layers.TryGetValue(rule.Layer, out var g) ? g.Where(rule.Selects).ToList() : [];
                 features = geometries.Count;
                 any = features > 0;
                 if (any)

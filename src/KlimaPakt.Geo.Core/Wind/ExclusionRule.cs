@@ -23,6 +23,15 @@ public sealed record ExclusionRule
     /// <summary>For the slope layer only: cells steeper than this many degrees are excluded.</summary>
     public double? MaxSlopeDegrees { get; init; }
 
+    /// <summary>
+    /// Only features of these classes (e.g. roads: motorway, primary, secondary …; the class the loader puts in each
+    /// feature's <c>UserData</c>); null = every feature of the layer.
+    /// </summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>Whether <paramref name="feature"/> counts for this rule (its class is listed, or no class filter is set).</summary>
+    public bool Selects(NetTopologySuite.Geometries.Geometry feature) => Classes is null || (feature.UserData is string c && Classes.Contains(c));
+
     /// <summary>The buffer in metres for a turbine of tip height <paramref name="tipHeightMeters"/>.</summary>
     public double EffectiveBufferMeters(double tipHeightMeters) => BufferTipHeights > 0 ? BufferTipHeights * tipHeightMeters : BufferMeters;
 
@@ -41,6 +50,7 @@ public sealed record ExclusionRule
             if (BufferMeters > 0 || BufferTipHeights > 0) yield return "Rule 'slope' takes no buffer.";
         }
         else if (MaxSlopeDegrees is not null) yield return $"Rule '{Layer}': MaxSlopeDegrees applies to the slope layer only.";
+        if (Classes is { Count: 0 } || Classes?.Any(string.IsNullOrWhiteSpace) == true) yield return $"Rule '{Layer}': Classes must list at least one class name.";
     }
 }
 
@@ -86,9 +96,12 @@ public static class WindLayers
     /// <summary>Slope from the DEM (threshold, not a layer of features).</summary>
     public const string Slope = "slope";
 
+    /// <summary>Roads of every class, each feature carrying its class (rules pick classes with <see cref="ExclusionRule.Classes"/>).</summary>
+    public const string Roads = "roads";
+
     /// <summary>Every layer a rule may name.</summary>
     public static IReadOnlyList<string> ExclusionLayers { get; } =
-        [Settlements, Buildings, Industrial, MajorRoads, Railways, Airports, PowerLines, NationalParks, Natura2000, Lakes, Water, Forest, Slope];
+        [Settlements, Buildings, Industrial, MajorRoads, Roads, Railways, Airports, PowerLines, NationalParks, Natura2000, Lakes, Water, Forest, Slope];
 
     /// <summary>Roads of any class (suitability: distance to access roads).</summary>
     public const string AccessRoads = "access_roads";

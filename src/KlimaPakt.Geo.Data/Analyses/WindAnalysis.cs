@@ -90,10 +90,17 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
         var layers = new Dictionary<string, IReadOnlyList<Geometry>>();
         foreach (var (layer, sql) in LayerQueries)
         {
+            // Each feature carries its class (rules with Classes pick by it).
             var list = new List<Geometry>();
-            await foreach (var g in Read(connection, sql, ct, r => r.GetFieldValue<Geometry>(0), region.Id, area)) list.Add(g);
+            await foreach (var g in Read(connection, sql, ct, r =>
+            {
+                var geometry = r.GetFieldValue<Geometry>(0);
+                geometry.UserData = r.FieldCount > 1 && !r.IsDBNull(1) ? r.GetString(1) : null;
+                return geometry;
+            }, region.Id, area)) list.Add(g);
             layers[layer] = list;
         }
+        layers[WindLayers.AccessRoads] = layers[WindLayers.Roads];
         var existing = new List<Point>();
         await foreach (var pt in Read(connection, """
             SELECT (ST_Dump(ST_PointOnSurface(geom))).geom FROM power_sites
@@ -318,7 +325,7 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
             """),
         (WindLayers.Industrial, "SELECT geom FROM land_cover WHERE region_id = $1 AND class IN ('industrial', 'quarry', 'landfill') AND geom && $2"),
         (WindLayers.MajorRoads, """
-            SELECT geom FROM roads WHERE region_id = $1 AND geom && $2 AND class IN ('motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary',
+            SELECT geom, class FROM roads WHERE region_id = $1 AND geom && $2 AND class IN ('motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary',
                 'primary_link', 'secondary', 'secondary_link')
             """),
         (WindLayers.Railways, "SELECT geom FROM railways WHERE region_id = $1 AND geom && $2"),
@@ -338,7 +345,7 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
             UNION ALL SELECT geom FROM land_cover WHERE region_id = $1 AND class IN ('water', 'reservoir', 'basin') AND geom && $2
             """),
         (WindLayers.Forest, "SELECT geom FROM land_cover WHERE region_id = $1 AND class IN ('forest', 'wood') AND geom && $2"),
-        (WindLayers.AccessRoads, "SELECT geom FROM roads WHERE region_id = $1 AND geom && $2"),
+        (WindLayers.Roads, "SELECT geom, class FROM roads WHERE region_id = $1 AND geom && $2"),
         (WindLayers.Grid, """
             SELECT geom FROM power_lines WHERE region_id = $1 AND geom && $2
             UNION ALL SELECT geom FROM power_sites WHERE region_id = $1 AND class IN ('substation', 'sub_station', 'plant') AND geom && $2

@@ -89,6 +89,21 @@ public sealed class ExclusionCalculatorTests
     }
 
     [Fact]
+    public void Compute_RoadsByClass_OnlyListedClassesBuffered()
+    {
+        // A primary road along y = 1005 and a track along y = 3005, each across the square; 100 m around primary roads only.
+        var primary = Wkt.Read("LINESTRING(0 1005, 4000 1005)");
+        primary.UserData = "primary";
+        var track = Wkt.Read("LINESTRING(0 3005, 4000 3005)");
+        track.UserData = "track";
+        var e = Run([new() { Layer = "roads", BufferMeters = 100, Classes = ["motorway", "primary"] }], new() { ["roads"] = [primary, track] });
+        Assert.Equal(1, e.Rules[0].Features);
+        // The band of rows whose centres lie within 100 m of row 1005's centre: 21 rows × 400 columns.
+        Assert.Equal(21 * 400, e.ExcludedCells);
+        Assert.Equal(1, e.Eligible[(int)Grid.IndexOf(200, 99)]); // the track's row (y = 3005) stays eligible
+    }
+
+    [Fact]
     public void Compute_ForcedInclusion_OverridesOptionalRulesOnly()
     {
         var place = Wkt.Read("POINT(2005 2005)");

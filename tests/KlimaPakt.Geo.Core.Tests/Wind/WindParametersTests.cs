@@ -53,6 +53,7 @@ public sealed class WindParametersTests
         { new WindParameters { Turbine = "v9000" }, "Unknown turbine 'v9000'" },
         { new WindParameters { ForcedInclusions = ["POLYGON((0 0, 1 1"] }, "not WKT" },
         { new WindParameters { OutputCellSizeMeters = 25 }, "whole multiple" },
+        { new WindParameters { Rules = [new() { Layer = "roads", BufferMeters = 300, Classes = [] }] }, "Classes must list" },
     };
 
     [Theory]
