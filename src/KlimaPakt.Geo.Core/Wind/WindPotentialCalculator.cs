@@ -52,9 +52,10 @@ public static class WindPotentialCalculator
 
         await stage("score", 50);
         double heightFactor = WindYield.HeightFactor(p.HeightLaw, p.ReferenceHeightMeters, turbine.HubHeightMeters, p.ShearExponent, p.RoughnessLengthMeters);
-        var (referenceWind, source) = inputs.ReferenceWindSpeed is { } measured ? (measured, RasterLabel) : (ModelledReferenceWind(grid, zones, inputs.ElevationMeters, p), ModelledLabel);
-        var hubWind = new float[n];
-        for (int i = 0; i < n; i++) hubWind[i] = (float)(referenceWind[i] * heightFactor);
+        // The modelled field is ours: scaled to hub height in place (one grid less in memory); a given raster is copied.
+        var (hubWind, source) = inputs.ReferenceWindSpeed is { } measured ? ((float[])measured.Clone(), RasterLabel) : (ModelledReferenceWind(grid, zones, inputs.ElevationMeters, p), ModelledLabel);
+        float factorF = (float)heightFactor;
+        for (int i = 0; i < n; i++) hubWind[i] *= factorF;
         var criteria = new List<SuitabilityCriterion>();
         var memberships = new List<ReadOnlyMemory<float>>();
         foreach (var criterion in p.Criteria ?? SuitabilityCriterion.Defaults)
@@ -102,7 +103,7 @@ public static class WindPotentialCalculator
             var (x, y) = grid.CellCenter(col, row);
             var y1 = WindYield.Annual(turbine, hubWind[i], p.WeibullK, p.LossFraction);
             turbines.Add(new PlacedTurbine(turbines.Count + 1, factory.CreatePoint(new Coordinate(x, y)), inputs.Communes[zones[i] - 1].CommuneId,
-                score[i], referenceWind[i], y1));
+                score[i], hubWind[i] / heightFactor, y1));
         }
 
         // Per commune: cells by zone (so the commune rows add up to the region exactly), turbines by their cell's zone.
