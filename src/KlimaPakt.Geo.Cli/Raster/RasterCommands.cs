@@ -120,6 +120,12 @@ public static class RasterCommands
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
+        catch (ArgumentException e)
+        {
+            // Kernel argument checks (e.g. a grid too large for one pass) are usage problems here, not crashes.
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
     }
 
     private static WeightedLayer ParseLayer(string spec)

@@ -90,9 +90,8 @@ public sealed unsafe class GeoTiffReader : IDisposable
                 GDALWarpAppOptionsFree(options);
             }
             if (vrt == 0) throw new RasterFileException(path, "cannot resample onto the target grid: " + LastError());
-            var srcInfo = Describe(path, src);
+            Describe(path, src); // the source must be north-up and georeferenced like any other input (throws otherwise)
             var info = new RasterInfo(target, 1, "Float32", double.NaN);
-            _ = srcInfo;
             return new GeoTiffReader(path, vrt, src, info);
         }
         catch

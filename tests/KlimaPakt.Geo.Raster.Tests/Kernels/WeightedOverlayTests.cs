@@ -71,6 +71,28 @@ public class WeightedOverlayTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(13)]
+    public void WeightedOverlay_StreamingStoresAtAnyAlignment_BitIdenticalToScalar(int offset)
+    {
+        // Above the non-temporal threshold on one core; the output slice starts at 'offset' floats to exercise the
+        // unaligned head, and the in-place variant writes into the first layer.
+        const int n = (1 << 20) + 77;
+        var (layers, mask) = Inputs(n, 11 + offset);
+        var expected = new float[n];
+        RasterKernels.WeightedOverlay(layers, s_weights, mask, expected, RasterKernels.FileNoData, KernelPath.Scalar, false);
+        var backing = new float[n + 32];
+        RasterKernels.WeightedOverlay(layers, s_weights, mask, backing.AsSpan(offset, n), RasterKernels.FileNoData, KernelPath.Vector512, false);
+        AssertClose(expected, backing.AsSpan(offset, n), 0f, $"streaming offset {offset}");
+        var first = new float[n + 32];
+        layers[0].Span.CopyTo(first.AsSpan(offset));
+        layers[0] = first.AsMemory(offset, n);
+        RasterKernels.WeightedOverlay(layers, s_weights, mask, first.AsSpan(offset, n), RasterKernels.FileNoData, KernelPath.Vector512, false);
+        AssertClose(expected, first.AsSpan(offset, n), 0f, $"streaming in place offset {offset}");
+    }
+
     [Fact]
     public void WeightedOverlay_WeightCountMismatch_Throws()
     {
