@@ -130,6 +130,7 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
         var result = await WindPotentialCalculator.ComputeAsync(inputs, p, (stage, pct) => context.StageAsync(stage, percent = pct), ct);
         ct.ThrowIfCancellationRequested();
         context.Log.AddRange(result.Notes);
+        context.Log.Add($"excluded {result.ExcludedSquareMeters / 1e6:F3} km²; forced inclusions {result.ForcedSquareMeters / 1e6:F3} km²; below the minimum area {result.BelowMinimumAreaSquareMeters / 1e6:F3} km²");
         context.Log.Add($"eligible {result.Communes.Sum(c => c.EligibleSquareMeters) / 1e6:F2} km² of {result.RegionSquareMeters / 1e6:F2} km²; " +
             $"{result.Turbines.Count} turbines, {result.Communes.Sum(c => c.CapacityMegawatts):F1} MW, {result.Communes.Sum(c => c.NetGigawattHours):F1} GWh/yr");
         var byId = communes.ToDictionary(c => c.Commune.CommuneId);

@@ -87,6 +87,23 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
     }
 
     [Fact]
+    public async Task RunWind_ForcedInclusionInVillage_EligibleAgainstOptionalRulesOnly()
+    {
+        // A 500 m × 500 m square on the village of Eschen (LV95, cell-aligned at 50 m): 100 cells = 0.25 km².
+        const string square = "POLYGON((2757450 1230700, 2757950 1230700, 2757950 1231200, 2757450 1231200, 2757450 1230700))";
+        const string common = """ "cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum", "minimumAreaHectares": 0 """;
+        const string optional = """[{"layer": "settlements", "bufferMeters": 300, "strict": false}, {"layer": "buildings", "bufferMeters": 300, "strict": false}]""";
+        var without = await RunAsync("li", $$"""{{{common}}, "rules": {{optional}}}""");
+        var forced = await RunAsync("li", $$"""{{{common}}, "rules": {{optional}}, "forcedInclusions": ["{{square}}"]}""");
+        var strict = await RunAsync("li", $$"""{{{common}}, "forcedInclusions": ["{{square}}"]}""");
+        async Task<double> Eligible(AnalysisRun run) => await _db.ScalarAsync<double>($"SELECT sum(eligible_km2) FROM results.wind_communes WHERE run_id = '{run.Id}'");
+        Assert.Equal(RunStatus.Published, forced.Status);
+        Assert.Equal(0.25, await Eligible(forced) - await Eligible(without), 6);
+        Assert.Equal(await Eligible(without), await Eligible(strict), 6);
+        Assert.Contains(forced.Log, l => l.Contains("forced inclusions 0.250 km²", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RunWind_LuxembourgCommuneWithDem_SlopeRuleAndElevationModelledWind()
     {
         var run = await RunAsync("lu", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum", "turbine": "nrel-5mw"}""", ["0204"]);
