@@ -194,23 +194,41 @@ public static class WindPotentialCalculator
             if (eligible[i] != 0) { eligibleCount[k]++; if (float.IsFinite(score[i])) scoreSum[k] += score[i]; }
         }
         // An output cell takes a value when at least half of its region cells have it (a majority, ties included).
-        var classes = new int[cw * ch];
-        for (int k = 0; k < classes.Length; k++) classes[k] = region[k] > 0 && 2 * eligibleCount[k] >= region[k] ? 1 : 0;
-        var eligiblePolygons = new List<Polygon>();
-        foreach (var c in RasterPolygonizer.Polygonize(coarse, classes, 0, factory))
-            for (int j = 0; j < c.Geometry.NumGeometries; j++) eligiblePolygons.Add((Polygon)c.Geometry.GetGeometryN(j));
-        for (int k = 0; k < classes.Length; k++)
-            if (classes[k] != 0) classes[k] = Math.Clamp((int)Math.Floor(scoreSum[k] / eligibleCount[k] * classCount) + 1, 1, classCount);
-        var potential = RasterPolygonizer.Polygonize(coarse, classes, 0, factory)
-            .Select(c => new PotentialClass(c.Value, (c.Value - 1.0) / classCount, (double)c.Value / classCount, c.Geometry, c.Geometry.Area)).ToList();
+        var eligibleClasses = new int[cw * ch];
+        var potentialClasses = new int[cw * ch];
+        for (int k = 0; k < eligibleClasses.Length; k++)
+        {
+            if (region[k] == 0 || 2 * eligibleCount[k] < region[k]) continue;
+            eligibleClasses[k] = 1;
+            potentialClasses[k] = Math.Clamp((int)Math.Floor(scoreSum[k] / eligibleCount[k] * classCount) + 1, 1, classCount);
+        }
+        // The polygonisations are independent: one task each (the union of a class is the costly, single-threaded part).
+        IReadOnlyList<ClassPolygons> eligibleResult = [], potentialResult = [];
         var ruleAreas = new Geometry?[rules.Count];
+        var work = new List<Action>
+        {
+            () => eligibleResult = RasterPolygonizer.Polygonize(coarse, eligibleClasses, 0, factory),
+            () => potentialResult = RasterPolygonizer.Polygonize(coarse, potentialClasses, 0, factory),
+        };
         for (int r = 0; r < rules.Count; r++)
         {
+            int rule = r;
             var hits = rules[r].CoarseHits;
-            for (int k = 0; k < classes.Length; k++) classes[k] = region[k] > 0 && 2 * hits[k] >= region[k] && hits[k] > 0 ? 1 : 0;
-            var polygons = RasterPolygonizer.Polygonize(coarse, classes, 0, factory);
-            ruleAreas[r] = polygons.Count > 0 ? polygons[0].Geometry : null;
+            if (rules[r].Alone == 0) continue;
+            work.Add(() =>
+            {
+                var mask = new int[hits.Length];
+                for (int k = 0; k < mask.Length; k++) mask[k] = region[k] > 0 && hits[k] > 0 && 2 * hits[k] >= region[k] ? 1 : 0;
+                var polygons = RasterPolygonizer.Polygonize(coarse, mask, 0, factory);
+                ruleAreas[rule] = polygons.Count > 0 ? polygons[0].Geometry : null;
+            });
         }
+        Parallel.Invoke(work.ToArray());
+        var eligiblePolygons = new List<Polygon>();
+        foreach (var c in eligibleResult)
+            for (int j = 0; j < c.Geometry.NumGeometries; j++) eligiblePolygons.Add((Polygon)c.Geometry.GetGeometryN(j));
+        var potential = potentialResult
+            .Select(c => new PotentialClass(c.Value, (c.Value - 1.0) / classCount, (double)c.Value / classCount, c.Geometry, c.Geometry.Area)).ToList();
         return (eligiblePolygons, potential, ruleAreas);
     }
 }
