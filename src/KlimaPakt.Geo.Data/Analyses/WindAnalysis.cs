@@ -296,6 +296,7 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
     {
         var (path, sha) = ResolveRaster(windRaster);
         var grid = GeoTiff.ReadInfo(path).Grid;
+        if (communes is { Count: 0 }) communes = null; // no subset: the whole region
         // The raster's footprint (densified, so the reprojected edges stay close), intersected with the communes run.
         await using var command = Sql(connection, """
             SELECT ST_Area(ST_Intersection(u.geom, ST_Transform(ST_Segmentize(ST_MakeEnvelope($1, $2, $3, $4, $5), greatest($3 - $1, $4 - $2) / 64), r.srid)))

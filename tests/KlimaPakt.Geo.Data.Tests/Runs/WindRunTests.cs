@@ -126,6 +126,8 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
         GeoTiff.Write(path, raster);
         try
         {
+            // Covers the whole region (an empty commune list, as the CLI passes without --commune, means the whole region).
+            await _db.Services.GetRequiredService<WindAnalysis>().ValidateForRegionAsync("li", [], Json($$"""{"windRaster": {{JsonSerializer.Serialize(path)}}}"""));
             var run = await RunAsync("li", $$"""{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum", "windRaster": {{JsonSerializer.Serialize(path)}}}""");
             Assert.Equal(RunStatus.Published, run.Status);
             Assert.Contains("wind_raster", run.InputHashes.Keys);
@@ -167,8 +169,8 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
         // The bundled Global Wind Atlas raster covers Altamont Pass (California), not Luxembourg.
         var parameters = Json("""{"windRaster": "gwa3_altamont_wind_speed_100m"}""");
         var analysis = _db.Services.GetRequiredService<WindAnalysis>();
-        var error = await Assert.ThrowsAsync<GeoInputException>(() => analysis.ValidateForRegionAsync("lu", null, parameters));
-        Assert.Contains("of region 'lu', less than the 99", error.Message);
+        var error = await Assert.ThrowsAsync<GeoInputException>(() => analysis.ValidateForRegionAsync("lu", [], parameters));
+        Assert.Contains("covers 0.0 % of region 'lu', less than the 99", error.Message);
         var run = await RunAsync("lu", """{"windRaster": "gwa3_altamont_wind_speed_100m", "cellSizeMeters": 100, "outputCellSizeMeters": 100}""", ["0204"]);
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("less than the 99", run.Error);
