@@ -14,7 +14,7 @@ CLI=(dotnet "$ROOT/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll")
 echo "== importing the bundled data (data/bundle.json)"
 "${CLI[@]}" import bundle data/bundle.json
 # The cadastres' batch runs (klimapakt run wind|geothermal|corridors|ev --region lu) join this list as they land.
-ANALYSES=(ev)
+ANALYSES=(ev wind)
 for analysis in "${ANALYSES[@]}"; do
   echo "== running $analysis"; "${CLI[@]}" run "$analysis" --region lu
 done

@@ -10,11 +10,11 @@ namespace KlimaPakt.Geo.Cli.Runs;
 
 internal static class RunCommands
 {
-    private static readonly Option<string> Region = new("--region") { Description = "Region code (e.g. lu)", Required = true };
-    private static readonly Option<string[]> Communes = new("--commune") { Description = "Commune code(s) for a subset run (repeatable); default: the whole region", AllowMultipleArgumentsPerToken = true };
-    private static readonly Option<FileInfo?> ParametersFile = new("--params") { Description = "JSON file of parameters (names as in the run's stored parameters)" };
+    internal static readonly Option<string> Region = new("--region") { Description = "Region code (e.g. lu)", Required = true };
+    internal static readonly Option<string[]> Communes = new("--commune") { Description = "Commune code(s) for a subset run (repeatable); default: the whole region", AllowMultipleArgumentsPerToken = true };
+    internal static readonly Option<FileInfo?> ParametersFile = new("--params") { Description = "JSON file of parameters (names as in the run's stored parameters)" };
 
-    public static Command Create() => new("run", "Run an analysis over a region (or some of its communes) and publish its results.") { Ev() };
+    public static Command Create() => new("run", "Run an analysis over a region (or some of its communes) and publish its results.") { Ev(), WindCommands.Wind() };
 
     public static Command List()
     {
@@ -56,19 +56,19 @@ internal static class RunCommands
         return command;
     }
 
-    private static JsonObject ReadParameters(FileInfo? file)
+    internal static JsonObject ReadParameters(FileInfo? file)
     {
         if (file is null) return [];
         try { return JsonNode.Parse(File.ReadAllText(file.FullName)) as JsonObject ?? throw new Core.Errors.GeoInputException($"{file}: parameters must be a JSON object."); }
         catch (Exception e) when (e is JsonException or IOException) { throw new Core.Errors.GeoInputException($"{file}: unreadable parameters ({e.Message})."); }
     }
 
-    private static void Set<T>(JsonObject parameters, string name, T? value) where T : struct
+    internal static void Set<T>(JsonObject parameters, string name, T? value) where T : struct
     {
         if (value is { } v) parameters[name] = JsonValue.Create(v);
     }
 
-    private static Task<int> ExecuteAsync(RunRequest request, CancellationToken ct) => CliHost.RunAsync(async (s, ct) =>
+    internal static Task<int> ExecuteAsync(RunRequest request, CancellationToken ct) => CliHost.RunAsync(async (s, ct) =>
     {
         var runs = s.GetRequiredService<RunService>();
         var created = await runs.CreateAsync(request, ct);
@@ -82,7 +82,8 @@ internal static class RunCommands
                 return await runs.ExecuteAsync(created.Id, progress, ct);
             });
         foreach (var (stage, ms) in final.StageTimingsMs) AnsiConsole.MarkupLineInterpolated($"  {stage,-12} {ms / 1000,7:F2} s");
-        foreach (var line in final.Log.TakeLast(8)) AnsiConsole.MarkupLineInterpolated($"  [grey]{line}[/]");
+        AnsiConsole.MarkupLineInterpolated($"  {"total",-12} {final.StageTimingsMs.Values.Sum() / 1000,7:F2} s");
+        foreach (var line in final.Log) AnsiConsole.MarkupLineInterpolated($"  [grey]{line}[/]");
         if (final.Status != RunStatus.Published)
             throw new Core.Errors.GeoInputException($"run {final.Id} {final.Status.ToString().ToLowerInvariant()}: {final.Error}");
         AnsiConsole.MarkupLineInterpolated($"[green]✓ published[/] run {final.Id} (result hash {final.ResultSha256?[..16]})");

@@ -18,6 +18,13 @@ public interface IAnalysis
     /// </summary>
     JsonDocument NormaliseParameters(JsonElement? parameters);
 
+    /// <summary>
+    /// Checks what needs the region (e.g. that a named raster covers it) before the run is created; throws
+    /// <see cref="Core.Errors.GeoInputException"/> so that no run is created. Most analyses need nothing here.
+    /// </summary>
+    Task ValidateForRegionAsync(string regionCode, IReadOnlyList<string>? communes, JsonElement? parameters, CancellationToken ct = default) =>
+        Task.CompletedTask;
+
     /// <summary>Computes the results and publishes them with <see cref="RunContext.PublishAsync"/>.</summary>
     Task RunAsync(RunContext context, CancellationToken cancellationToken);
 }

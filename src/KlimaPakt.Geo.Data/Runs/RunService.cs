@@ -46,6 +46,7 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
             var unknown = communes.Except(known).ToList();
             if (unknown.Count > 0) throw new GeoInputException($"Region '{region.Code}' has no commune with code {string.Join(", ", unknown)}.");
         }
+        await analysis.ValidateForRegionAsync(region.Code, communes, request.Parameters, ct);
         var run = new AnalysisRun
         {
             Id = Guid.CreateVersion7(), Kind = analysis.Kind, RegionId = region.Id, CommuneCodes = communes, Parameters = parameters,

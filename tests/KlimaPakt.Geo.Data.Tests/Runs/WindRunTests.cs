@@ -164,16 +164,19 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
     }
 
     [Fact]
-    public async Task WindRasterNotCoveringTheRegion_RefusedBeforeCreateAndFailsTheRun()
+    public async Task WindRasterNotCoveringTheRegion_RefusedAndNoRunCreated()
     {
         // The bundled Global Wind Atlas raster covers Altamont Pass (California), not Luxembourg.
         var parameters = Json("""{"windRaster": "gwa3_altamont_wind_speed_100m"}""");
         var analysis = _db.Services.GetRequiredService<WindAnalysis>();
         var error = await Assert.ThrowsAsync<GeoInputException>(() => analysis.ValidateForRegionAsync("lu", [], parameters));
         Assert.Contains("covers 0.0 % of region 'lu', less than the 99", error.Message);
-        var run = await RunAsync("lu", """{"windRaster": "gwa3_altamont_wind_speed_100m", "cellSizeMeters": 100, "outputCellSizeMeters": 100}""", ["0204"]);
-        Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Contains("less than the 99", run.Error);
+        // The run service asks the analysis before it creates a run (CLI and API alike): nothing is created.
+        var before = await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
+        var refused = await Assert.ThrowsAsync<GeoInputException>(() => Runs.CreateAsync(new RunRequest("wind", "lu", ["0204"],
+            Json("""{"windRaster": "gwa3_altamont_wind_speed_100m", "cellSizeMeters": 100, "outputCellSizeMeters": 100}"""))));
+        Assert.Contains("less than the 99", refused.Message);
+        Assert.Equal(before, await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
     }
 
     /// <summary>Cancels the run synchronously when it reaches a stage.</summary>

@@ -51,6 +51,12 @@ public sealed class RunsApiTests(ApiFixture fixture)
         Assert.Contains("RadiusMeters must be > 0", await response.Content.ReadAsStringAsync());
         Assert.Equal(before, await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
 
+        // A wind raster that does not cover the region (the bundled one is California's) is refused before a run exists.
+        var wind = await _client.PostAsJsonAsync("/runs", new { kind = "wind", region = "lu", parameters = new { windRaster = "gwa3_altamont_wind_speed_100m" } });
+        Assert.Equal(HttpStatusCode.BadRequest, wind.StatusCode);
+        Assert.Contains("covers 0.0 % of region 'lu'", await wind.Content.ReadAsStringAsync());
+        Assert.Equal(before, await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
+
         Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync("/runs", new { kind = "tidal", region = "lu" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/runs/{Guid.NewGuid()}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/runs/{Guid.NewGuid()}")).StatusCode);
