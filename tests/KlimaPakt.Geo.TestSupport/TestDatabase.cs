@@ -39,6 +39,9 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         // A prefix keeps two checkouts (or two people) testing against one server out of each other's databases.
         name = (Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_DB_PREFIX") ?? "") + name;
+        // Result GeoTIFFs of test runs go to a temporary folder, not the user's results folder.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KLIMAPAKT_RESULTS_DIR")))
+            Environment.SetEnvironmentVariable("KLIMAPAKT_RESULTS_DIR", Path.Combine(Path.GetTempPath(), "klimapakt-test-results"));
         var server = Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_SERVER") is { Length: > 0 } s
             ? s
             : $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("KLIMAPAKT_PG_PORT") ?? "55432"};Username=postgres";
