@@ -43,6 +43,7 @@ public sealed class FeatureColumns
     /// <param name="firstRow">First row of the strip.</param>
     /// <param name="rowCount">Rows in the strip.</param>
     /// <param name="cells">rowCount × Width cells.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddRows(int firstRow, int rowCount, ReadOnlySpan<byte> cells)
     {
         if (_start is not null) throw new InvalidOperationException("Already completed.");

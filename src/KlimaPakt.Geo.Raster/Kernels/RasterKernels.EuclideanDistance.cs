@@ -69,6 +69,7 @@ public static partial class RasterKernels
     /// <param name="cellSizeY">Cell height in map units.</param>
     /// <param name="distanceMapUnits">Output, rowCount × Width cells.</param>
     /// <param name="path">Instruction path (Scalar: the Felzenszwalb–Huttenlocher reference for every row).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called ~30 times per grid with long loops: skip tier 0 / OSR
     public static void EuclideanDistanceRows(FeatureColumns features, int firstRow, int rowCount, double cellSizeX, double cellSizeY,
         Span<float> distanceMapUnits, KernelPath path = KernelPath.Best)
     {
@@ -96,7 +97,8 @@ public static partial class RasterKernels
             above[c] = i > lo ? rows[i - 1] : -Far;
             next[c] = i + 1;
         }
-        var scratch = new EnvelopeScratch(w);
+        // Scratch reused per thread across bands (a band call allocates nothing grid-wide, but 300 KiB per call adds up).
+        var scratch = t_scratch is { } cached && cached.Width == w ? cached : (t_scratch = new EnvelopeScratch(w));
         unsafe
         {
             fixed (float* pd = distanceMapUnits)
@@ -219,13 +221,17 @@ public static partial class RasterKernels
         }
     }
 
+    [ThreadStatic]
+    private static EnvelopeScratch? t_scratch;
+
     private sealed class EnvelopeScratch(int width)
     {
+        public int Width => width;
         public readonly int[] V = new int[width];
         public readonly double[] Z = new double[width + 1];
         public readonly double[] F = new double[width];
         public readonly Parabola[] Envelope = new Parabola[width];
-        public readonly int[] G2 = new int[width + 2 * WindowCells + 16];
+        public readonly int[] G2 = new int[width + 2 * WindowPadding];
         public readonly float[] Out = new float[width];
     }
 
@@ -234,6 +240,9 @@ public static partial class RasterKernels
     /// take the envelope; 256 keeps g² + t² well inside int32 and bounds the work per cell.
     /// </summary>
     private const int WindowCells = 256;
+
+    /// <summary>Sentinel cells on each side of a row: the search reaches t + 1 ≤ 257 columns beyond a block of 16.</summary>
+    private const int WindowPadding = WindowCells + 32;
 
     /// <summary>
     /// Vector row pass for square cells: d²(x) = min over t of t² + g²(x ± t), 16 columns per vector, searching outwards
@@ -252,9 +261,9 @@ public static partial class RasterKernels
         fixed (int* pad = s.G2)
         fixed (float* result = s.Out)
         {
-            int* g2 = pad + WindowCells;
-            new Span<int>(pad, WindowCells).Fill(Sentinel);
-            new Span<int>(g2 + width, WindowCells + 16).Fill(Sentinel);
+            int* g2 = pad + WindowPadding;
+            new Span<int>(pad, WindowPadding).Fill(Sentinel);
+            new Span<int>(g2 + width, WindowPadding).Fill(Sentinel);
             for (int x = 0; x < width; x++)
             {
                 float g = row[x];
@@ -266,12 +275,17 @@ public static partial class RasterKernels
             for (int x0 = 0; ; x0 = Math.Min(x0 + 16, width - 16))
             {
                 var best = Vector512.Load(g2 + x0);
-                for (int t = 1; ; t++)
+                // Two distances per exit test: the test (compare + mask test + branch) costs as much as a candidate.
+                // Searching one step further than needed cannot change the minimum, only cost one extra step.
+                for (int t = 1; ; t += 2)
                 {
                     var t2 = Vector512.Create(t * t);
                     if (Vector512.GreaterThanOrEqualAll(t2, best)) break;
                     if (t > WindowCells) return false; // the envelope takes this row (sparse features)
                     var cand = t2 + Vector512.Min(Vector512.Load(g2 + x0 + t), Vector512.Load(g2 + x0 - t));
+                    best = Vector512.Min(best, cand);
+                    var u2 = Vector512.Create((t + 1) * (t + 1));
+                    cand = u2 + Vector512.Min(Vector512.Load(g2 + x0 + t + 1), Vector512.Load(g2 + x0 - t - 1));
                     best = Vector512.Min(best, cand);
                 }
                 var (lo, hi) = Vector512.Widen(best);
