@@ -119,6 +119,29 @@ public class EuclideanDistanceRowsTests
         KernelTestData.AssertClose(expected, actual, 0f, "rows vs in-memory");
     }
 
+    [Theory]
+    [InlineData(511, new[] { 0, 510 })]      // farthest cell 255 columns away: the vector window's edge, no fallback
+    [InlineData(515, new[] { 0, 514 })]      // 257 away: past the window, the row falls back to the envelope
+    [InlineData(700, new[] { 3 })]           // one feature: most of the row beyond the window
+    [InlineData(16, new[] { 15 })]           // exactly one vector block
+    [InlineData(17, new[] { 0 })]            // one block plus an overlapping tail block
+    public void EuclideanDistanceRows_WindowEdgesAndFallback_EqualScalarEnvelope(int w, int[] featureColumns)
+    {
+        const int h = 5;
+        var f = new byte[w * h];
+        foreach (int c in featureColumns) f[2 * w + c] = 1;
+        var expected = new float[w * h];
+        RasterKernels.EuclideanDistance(f, w, h, 10, 10, expected, KernelPath.Scalar, allCores: false);
+        var cols = new FeatureColumns(w, h);
+        cols.AddRows(0, h, f);
+        var actual = new float[w * h];
+        RasterKernels.EuclideanDistanceRows(cols.Complete(), 0, h, 10, 10, actual);
+        KernelTestData.AssertClose(expected, actual, 0f, $"window w={w}");
+        var inMemory = new float[w * h];
+        RasterKernels.EuclideanDistance(f, w, h, 10, 10, inMemory, KernelPath.Vector512);
+        KernelTestData.AssertClose(expected, inMemory, 0f, $"in-memory vector w={w}");
+    }
+
     [Fact]
     public void EuclideanDistanceRows_NoFeature_AllNaN()
     {
