@@ -12,6 +12,8 @@ using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
 
+using static KlimaPakt.Geo.Data.Analyses.AnalysisSql;
+
 namespace KlimaPakt.Geo.Data.Analyses;
 
 /// <summary>
@@ -78,8 +80,7 @@ public sealed class EvCoverageAnalysis : IAnalysis
             roads = new RoadNetwork(lines);
             context.Log.Add(lines.Count == 0 ? "network distance asked for, but the region has no roads: straight-line only" : $"road graph: {lines.Count} roads, {roads.NodeCount} nodes");
         }
-        foreach (var (name, sql) in InputHashQueries)
-            context.InputHash(name, await ScalarAsync<string>(connection, sql, ct, region.Id) ?? "empty");
+        await AnalysisSql.HashInputsAsync(context, connection, ["communes", "population", "ev_chargers", "places", "buildings", "roads"], ct);
 
         var grid = GridSpec.Covering(region.Srid, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, parameters.CellSizeMeters);
         context.Log.Add($"demand grid {grid.Width} × {grid.Height} cells of {parameters.CellSizeMeters} m; {records.Count} charger records; {dwellings.Count} dwellings");
@@ -169,37 +170,6 @@ public sealed class EvCoverageAnalysis : IAnalysis
         foreach (var g in result.Gaps) sb.Append(CultureInfo.InvariantCulture, $"g{g.Rank}:{F(g.UncoveredPopulation)}:{F(g.AreaSquareMeters)}:{g.Area.Centroid.AsText()};");
         foreach (var s in result.Sites) sb.Append(CultureInfo.InvariantCulture, $"s{s.Rank}:{s.Location.AsText()}:{F(s.MarginalPopulation)};");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
-    }
-
-    private static readonly (string Name, string Sql)[] InputHashQueries =
-    [
-        ("communes", "SELECT md5(string_agg(code || ST_AsEWKT(geom), ',' ORDER BY code)) FROM communes WHERE region_id = $1"),
-        ("population", "SELECT md5(string_agg(p.commune_id || ':' || p.year || ':' || p.population, ',' ORDER BY p.commune_id, p.year)) FROM commune_populations p JOIN communes c ON c.id = p.commune_id WHERE c.region_id = $1"),
-        ("ev_chargers", "SELECT md5(string_agg(source_fid || ST_AsEWKT(geom) || coalesce(operator, '') || coalesce(capacity, 0), ',' ORDER BY source_fid)) FROM ev_chargers WHERE region_id = $1"),
-        ("places", "SELECT md5(string_agg(source_fid || coalesce(class, '') || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM places WHERE region_id = $1"),
-        ("buildings", "SELECT md5(string_agg(source_fid || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM buildings WHERE region_id = $1"),
-        ("roads", "SELECT md5(string_agg(source_fid || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM roads WHERE region_id = $1"),
-    ];
-
-    private static NpgsqlCommand Sql(NpgsqlConnection connection, string sql, params object?[] args)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var a in args) command.Parameters.Add(new NpgsqlParameter { Value = a ?? DBNull.Value });
-        return command;
-    }
-
-    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct, params object?[] args)
-    {
-        await using var command = Sql(connection, sql, args);
-        return await command.ExecuteScalarAsync(ct) is T value ? value : default;
-    }
-
-    private static async IAsyncEnumerable<T> Read<T>(NpgsqlConnection connection, string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct,
-        Func<NpgsqlDataReader, T> map, params object?[] args)
-    {
-        await using var command = Sql(connection, sql, args);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) yield return map(reader);
     }
 
     /// <summary>The run's published layers (tiles and OGC API - Features collections).</summary>

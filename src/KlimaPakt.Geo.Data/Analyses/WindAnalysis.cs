@@ -12,6 +12,8 @@ using KlimaPakt.Geo.Raster.Gdal;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
+using static KlimaPakt.Geo.Data.Analyses.AnalysisSql;
+
 namespace KlimaPakt.Geo.Data.Analyses;
 
 /// <summary>
@@ -116,8 +118,7 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
                 elevation = GeoTiff.ReadOnto(path, grid, Resampling.Bilinear).Cells;
                 context.Log.Add($"DEM: {name}");
             }
-        foreach (var (name, sql) in InputHashQueries)
-            context.InputHash(name, await ScalarAsync<string>(connection, sql, ct, region.Id) ?? "empty");
+        await AnalysisSql.HashInputsAsync(context, connection, ["communes", "places", "buildings", "roads", "railways", "land_cover", "water_bodies", "protected_areas", "power_lines", "power_sites"], ct);
         context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.Count} communes; " +
             string.Join(", ", layers.Select(l => $"{l.Key} {l.Value.Count}")) + $"; {existing.Count} existing turbines");
 
@@ -353,41 +354,6 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
             UNION ALL SELECT geom FROM power_sites WHERE region_id = $1 AND class IN ('substation', 'sub_station', 'plant') AND geom && $2
             """),
     ];
-
-    private static readonly (string Name, string Sql)[] InputHashQueries =
-    [
-        ("communes", "SELECT md5(string_agg(code || ST_AsEWKT(geom), ',' ORDER BY code)) FROM communes WHERE region_id = $1"),
-        ("places", "SELECT md5(string_agg(source_fid || coalesce(class, '') || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM places WHERE region_id = $1"),
-        ("buildings", "SELECT md5(string_agg(source_fid || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM buildings WHERE region_id = $1"),
-        ("roads", "SELECT md5(string_agg(source_fid || coalesce(class, '') || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM roads WHERE region_id = $1"),
-        ("railways", "SELECT md5(string_agg(source_fid || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM railways WHERE region_id = $1"),
-        ("land_cover", "SELECT md5(string_agg(source_fid || coalesce(class, '') || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM land_cover WHERE region_id = $1"),
-        ("water_bodies", "SELECT md5(string_agg(source_fid || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM water_bodies WHERE region_id = $1"),
-        ("protected_areas", "SELECT md5(string_agg(source_fid || coalesce(class, '') || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM protected_areas WHERE region_id = $1"),
-        ("power_lines", "SELECT md5(string_agg(source_fid || coalesce(voltage_kv::text, '') || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM power_lines WHERE region_id = $1"),
-        ("power_sites", "SELECT md5(string_agg(source_fid || coalesce(class, '') || ST_AsEWKT(geom), ',' ORDER BY source_fid)) FROM power_sites WHERE region_id = $1"),
-    ];
-
-    private static NpgsqlCommand Sql(NpgsqlConnection connection, string sql, params object?[] args)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var a in args) command.Parameters.Add(new NpgsqlParameter { Value = a ?? DBNull.Value });
-        return command;
-    }
-
-    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct, params object?[] args)
-    {
-        await using var command = Sql(connection, sql, args);
-        return await command.ExecuteScalarAsync(ct) is T value ? value : default;
-    }
-
-    private static async IAsyncEnumerable<T> Read<T>(NpgsqlConnection connection, string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct,
-        Func<NpgsqlDataReader, T> map, params object?[] args)
-    {
-        await using var command = Sql(connection, sql, args);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) yield return map(reader);
-    }
 
     private const string Attribution = "© OpenStreetMap contributors, © ACT; wind: modelled unless a wind raster is named";
 

@@ -1,0 +1,58 @@
+using KlimaPakt.Geo.Data.Runs;
+using Npgsql;
+
+namespace KlimaPakt.Geo.Data.Analyses;
+
+/// <summary>The small SQL helpers every analysis uses to read its inputs and record their hashes.</summary>
+internal static class AnalysisSql
+{
+    /// <summary>A command with positional parameters ($1, $2, …).</summary>
+    public static NpgsqlCommand Sql(NpgsqlConnection connection, string sql, params object?[] args)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var a in args) command.Parameters.Add(new NpgsqlParameter { Value = a ?? DBNull.Value });
+        return command;
+    }
+
+    /// <summary>The first column of the first row, or default.</summary>
+    public static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct, params object?[] args)
+    {
+        await using var command = Sql(connection, sql, args);
+        return await command.ExecuteScalarAsync(ct) is T value ? value : default;
+    }
+
+    /// <summary>Streams the rows, mapped.</summary>
+    public static async IAsyncEnumerable<T> Read<T>(NpgsqlConnection connection, string sql,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, Func<NpgsqlDataReader, T> map, params object?[] args)
+    {
+        await using var command = Sql(connection, sql, args);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return map(reader);
+    }
+
+    /// <summary>
+    /// Records with the run an MD5 of each named input of its region — <c>communes</c>, <c>population</c> or a typed
+    /// layer table — over the content that matters (ids in the source, class, name, tags, geometry), not the row ids, so a
+    /// re-import of the same file keeps the hash.
+    /// </summary>
+    public static async Task HashInputsAsync(RunContext context, NpgsqlConnection connection, IEnumerable<string> inputs, CancellationToken ct)
+    {
+        foreach (var input in inputs)
+        {
+            var sql = input switch
+            {
+                "communes" => "SELECT md5(string_agg(code || ST_AsEWKT(geom), ',' ORDER BY code)) FROM communes WHERE region_id = $1",
+                "population" => """
+                    SELECT md5(string_agg(c.code || ':' || p.year || ':' || p.population, ',' ORDER BY c.code, p.year))
+                    FROM commune_populations p JOIN communes c ON c.id = p.commune_id WHERE c.region_id = $1
+                    """,
+                _ when Core.Layers.InputLayer.All.Any(l => l.Table == input) => $"""
+                    SELECT md5(string_agg(source_fid || coalesce(class, '') || coalesce(name, '') || tags::text || ST_AsEWKT(geom), ',' ORDER BY source_fid))
+                    FROM {input} WHERE region_id = $1
+                    """,
+                _ => throw new ArgumentException($"Unknown input '{input}'.", nameof(inputs)),
+            };
+            context.InputHash(input, await ScalarAsync<string>(connection, sql, ct, context.Region.Id) ?? "empty");
+        }
+    }
+}
