@@ -84,10 +84,8 @@ public sealed class EvCoverageAnalysis : IAnalysis
 
         var grid = GridSpec.Covering(region.Srid, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, parameters.CellSizeMeters);
         context.Log.Add($"demand grid {grid.Width} × {grid.Height} cells of {parameters.CellSizeMeters} m; {records.Count} charger records; {dwellings.Count} dwellings");
-        var stage = "compute";
-        await context.StageAsync(stage, 10);
-        var result = EvCoverageCalculator.Compute(grid, [.. communes.Select(c => c.Demand)], dwellings, records, roads, parameters,
-            new Progress<(string Stage, double Percent)>(p => stage = p.Stage));
+        await context.StageAsync("compute", 10);
+        var result = EvCoverageCalculator.Compute(grid, [.. communes.Select(c => c.Demand)], dwellings, records, roads, parameters);
         ct.ThrowIfCancellationRequested();
         context.Log.AddRange(result.Merges.Select(m => "duplicate chargers: " + m));
         context.Log.AddRange(result.SkippedChargers);
@@ -95,10 +93,11 @@ public sealed class EvCoverageAnalysis : IAnalysis
             $"{(result.SitesForTarget >= 0 ? result.SitesForTarget.ToString(CultureInfo.InvariantCulture) : "no number of")} sites reach {parameters.TargetCoveragePercent} %");
 
         var byId = communes.ToDictionary(c => c.Demand.CommuneId);
-        await context.PublishAsync((c, tx, token) => WriteAsync(c, tx, context, result, byId, parameters, token), ResultHash(result), ct);
+        // The connection carries the publishing transaction: the COPYs below are part of it.
+        await context.PublishAsync((c, _, token) => WriteAsync(c, context, result, byId, parameters, token), ResultHash(result), ct);
     }
 
-    private static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RunContext context, EvCoverageResult result,
+    private static async Task WriteAsync(NpgsqlConnection connection, RunContext context, EvCoverageResult result,
         Dictionary<int, (CommuneDemand Demand, string Code, string Name, int? Year)> communes, EvCoverageParameters parameters, CancellationToken ct)
     {
         var run = context.Run.Id;
@@ -155,7 +154,6 @@ public sealed class EvCoverageAnalysis : IAnalysis
             }
             await copy.CompleteAsync(ct);
         }
-        _ = tx;
     }
 
     private static MultiPolygon AsMulti(Geometry g) => g as MultiPolygon ?? g.Factory.CreateMultiPolygon([(Polygon)g]);
