@@ -50,6 +50,12 @@ function styleLayers(name, info, colour) {
       { id: 'communes-line', type: 'line', ...common, paint: { 'line-color': '#24513a', 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0.8] } },
     ];
   }
+  if (name === 'wind_potential') {
+    // The potential map's five score classes, low (pale) to high (deep): where potential is high, not only eligible.
+    return [{ id: `${name}-fill`, type: 'fill', ...common, paint: {
+      'fill-color': ['match', ['get', 'class'], 1, '#fde0c5', 2, '#facba6', 3, '#f59e72', 4, '#e0613f', 5, '#a32b1c', '#cccccc'],
+      'fill-opacity': 0.8 } }];
+  }
   if (info.geometry === 'polygon') {
     return [{ id: `${name}-fill`, type: 'fill', ...common, paint: { 'fill-color': colour, 'fill-opacity': 0.6, 'fill-outline-color': colour } }];
   }
@@ -63,6 +69,7 @@ function styleLayers(name, info, colour) {
 
 function legendFor(name, info, colour) {
   if (name === 'communes') return 'Population: light < 5,000 · dark > 100,000';
+  if (name === 'wind_potential') return 'Score classes 1 (pale) – 5 (deep red), latest published wind run';
   const zooms = info.minzoom > 0 ? `, from zoom ${info.minzoom}` : '';
   const run = info.run_kind ? `, latest published ${info.run_kind} run` : '';
   return `${info.geometry === 'point' ? 'Points' : info.geometry === 'line' ? 'Lines' : 'Areas'}${zooms}${run}`;
@@ -87,7 +94,7 @@ async function addLayers() {
     const item = document.createElement('li');
     const id = `toggle-${name}`;
     item.innerHTML = `<input type="checkbox" id="${id}" ${visible ? 'checked' : ''}>`
-      + `<span class="swatch ${info.geometry}" style="background:${colour}"></span>`
+      + `<span class="swatch ${info.geometry}" style="background:${name === 'wind_potential' ? 'linear-gradient(90deg, #fde0c5, #a32b1c)' : colour}"></span>`
       + `<label for="${id}">${info.title}</label>`;
     const legend = document.createElement('li');
     legend.className = 'legend';
