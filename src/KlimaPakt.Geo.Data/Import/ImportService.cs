@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using KlimaPakt.Geo.Core.Errors;
 using KlimaPakt.Geo.Core.Layers;
-using KlimaPakt.Geo.Data.Import.Gdal;
 using KlimaPakt.Geo.Data.Import.Readers;
 using Npgsql;
 using NpgsqlTypes;
@@ -41,31 +40,39 @@ public sealed partial class ImportService(NpgsqlDataSource dataSource)
     /// <summary>Imports a vector file into one typed layer.</summary>
     public async Task<ImportReport> ImportLayerAsync(LayerImportRequest request, CancellationToken ct = default)
     {
-        var stopwatch = Stopwatch.StartNew();
         var layer = InputLayer.Named(request.Layer);
         var source = OpenVectorFile(request.Path, request.Srid, request.Table);
         var classFields = request.ClassField is null ? layer.ClassFields : [request.ClassField];
         var rows = source.Read().Select(f => new StagedFeature(layer.Name, f, f.First(NameFields), f.First(classFields), null));
+        return await ImportVectorFileAsync(request.Region, source, layer.Name, layer.Table, rows,
+            (connection, region, sourceId) => PublishLayerAsync(connection, layer, region, sourceId, request.Invalid, request.Path, ct), ct);
+    }
 
+    /// <summary>
+    /// The transaction every vector-file import shares: stage the rows, record the source, let <paramref name="publish"/>
+    /// move them into their table, commit.
+    /// </summary>
+    private async Task<ImportReport> ImportVectorFileAsync(string regionCode, IFeatureSource source, string target, string table,
+        IEnumerable<StagedFeature> rows, Func<NpgsqlConnection, RegionRow, int, Task<PublishResult>> publish, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var region = await RegionAsync(connection, request.Region, ct);
-        await RequireKnownSridAsync(connection, source.Srid, request.Path, ct);
+        var region = await RegionAsync(connection, regionCode, ct);
+        await RequireKnownSridAsync(connection, source.Srid, source.Path, ct);
         var read = await StageAsync(connection, rows, ct);
-        if (read == 0) throw new GeoInputException($"{request.Path}: the file contains no features.");
-
-        var sourceId = await UpsertSourceAsync(connection, region.Id, layer.Name, request.Path, source.Srid, read, ct);
-        var result = await PublishLayerAsync(connection, layer, region, sourceId, request.Invalid, request.Path, ct);
+        if (read == 0) throw new GeoInputException($"{source.Path}: the file contains no features.");
+        var sourceId = await UpsertSourceAsync(connection, region.Id, target, source.Path, source.Srid, read, ct);
+        var result = await publish(connection, region, sourceId);
         await FinishSourceAsync(connection, sourceId, result.Written, result.Repaired.Count, ct);
         await tx.CommitAsync(ct);
-        return new ImportReport(request.Path, layer.Name, read, new Dictionary<string, int> { [layer.Table] = result.Written },
+        return new ImportReport(source.Path, target, read, new Dictionary<string, int> { [table] = result.Written },
             result.Repaired, result.Skipped, stopwatch.Elapsed);
     }
 
     /// <summary>Imports commune boundaries; communes are matched by code, and those missing from the file are removed.</summary>
     public async Task<ImportReport> ImportCommunesAsync(CommuneImportRequest request, CancellationToken ct = default)
     {
-        var stopwatch = Stopwatch.StartNew();
         var source = OpenVectorFile(request.Path, request.Srid, request.Table);
         var features = source.Read().ToList();
         var missingCode = features.Where(f => f.First([request.CodeField]) is null).Select(f => $"feature {f.Fid}").Take(MaxReportedFeatures).ToList();
@@ -77,18 +84,8 @@ public sealed partial class ImportService(NpgsqlDataSource dataSource)
 
         var rows = features.Select(f => new StagedFeature("communes", f, f.First([request.NameField]) ?? f.First(NameFields),
             request.CantonField is null ? null : f.First([request.CantonField]), f.First([request.CodeField])));
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var region = await RegionAsync(connection, request.Region, ct);
-        await RequireKnownSridAsync(connection, source.Srid, request.Path, ct);
-        var read = await StageAsync(connection, rows, ct);
-        if (read == 0) throw new GeoInputException($"{request.Path}: the file contains no features.");
-        var sourceId = await UpsertSourceAsync(connection, region.Id, "communes", request.Path, source.Srid, read, ct);
-        var result = await PublishCommunesAsync(connection, region, sourceId, request.Path, ct);
-        await FinishSourceAsync(connection, sourceId, result.Written, result.Repaired.Count, ct);
-        await tx.CommitAsync(ct);
-        return new ImportReport(request.Path, "communes", read, new Dictionary<string, int> { ["communes"] = result.Written },
-            result.Repaired, result.Skipped, stopwatch.Elapsed);
+        return await ImportVectorFileAsync(request.Region, source, "communes", "communes", rows,
+            (connection, region, sourceId) => PublishCommunesAsync(connection, region, sourceId, request.Path, ct), ct);
     }
 
     /// <summary>Imports an OSM extract into every typed layer (and the communes when asked) in one transaction.</summary>

@@ -1,5 +1,4 @@
 using KlimaPakt.Geo.Core.Layers;
-using KlimaPakt.Geo.Data.Import.Gdal;
 using KlimaPakt.Geo.Data.Import.Readers;
 
 namespace KlimaPakt.Geo.Data.Import;

@@ -5,7 +5,7 @@ namespace KlimaPakt.Geo.Raster.Gdal;
 /// <summary>
 /// The only place that sees GDAL: P/Invoke declarations for Debian's GDAL 3.6 C API (<c>libgdal.so.32</c>, package
 /// <c>libgdal32</c>), plus error and string-list plumbing. Everything else goes through <see cref="GeoTiff"/>,
-/// <see cref="GeoTiffReader"/> and <see cref="GeoTiffWriter"/>.
+/// <see cref="GeoTiffReader"/>, <see cref="GeoTiffWriter"/>, <see cref="VectorFile"/> and <see cref="CoordinateSystems"/>.
 /// </summary>
 internal static unsafe partial class GdalNative
 {

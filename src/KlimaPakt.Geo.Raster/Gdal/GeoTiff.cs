@@ -130,56 +130,8 @@ public static class GeoTiff
         return grid;
     }
 
-    /// <summary>The WKT of an EPSG code (via GDAL/PROJ), or null when unknown.</summary>
-    /// <param name="epsg">EPSG code.</param>
-    public static string? WktOfEpsg(int epsg)
-    {
-        EnsureInitialized();
-        nint srs = OSRNewSpatialReference(null);
-        try
-        {
-            if (OSRImportFromEPSG(srs, epsg) != 0) return null;
-            unsafe
-            {
-                nint wkt = 0;
-                if (OSRExportToWkt(srs, &wkt) != 0) return null;
-                string? s = Marshal.PtrToStringUTF8(wkt);
-                VSIFree(wkt);
-                return s;
-            }
-        }
-        finally
-        {
-            OSRDestroySpatialReference(srs);
-        }
-    }
-
-    /// <summary>The EPSG code a WKT identifies (0 when none).</summary>
-    /// <param name="wkt">CRS as WKT.</param>
-    public static int EpsgOf(string wkt)
-    {
-        EnsureInitialized();
-        nint srs = OSRNewSpatialReference(wkt);
-        if (srs == 0) return 0;
-        try
-        {
-            string? name = Marshal.PtrToStringUTF8(OSRGetAuthorityName(srs, 0));
-            if (name != "EPSG")
-            {
-                OSRAutoIdentifyEPSG(srs);
-                name = Marshal.PtrToStringUTF8(OSRGetAuthorityName(srs, 0));
-            }
-            string? code = Marshal.PtrToStringUTF8(OSRGetAuthorityCode(srs, 0));
-            return name == "EPSG" && int.TryParse(code, NumberStyles.Integer, CultureInfo.InvariantCulture, out int epsg) ? epsg : 0;
-        }
-        finally
-        {
-            OSRDestroySpatialReference(srs);
-        }
-    }
-
     /// <summary>The grid's CRS as WKT: its own WKT, else that of its EPSG code, else null.</summary>
-    internal static string? CrsWktOf(GridSpec grid) => grid.CrsWkt ?? (grid.Srid > 0 ? WktOfEpsg(grid.Srid) : null);
+    internal static string? CrsWktOf(GridSpec grid) => grid.CrsWkt ?? (grid.Srid > 0 ? CoordinateSystems.WktOfEpsg(grid.Srid) : null);
 
     private delegate void RowCopy<T>(ReadOnlySpan<T> src, Span<T> dst);
 

@@ -182,7 +182,7 @@ public sealed unsafe class GeoTiffReader : IDisposable
             throw new RasterFileException(path, "only north-up rasters are supported (rotated or south-up geotransform)");
         string? wkt = Marshal.PtrToStringUTF8(GDALGetProjectionRef(ds));
         if (string.IsNullOrWhiteSpace(wkt)) wkt = null;
-        int srid = wkt is null ? 0 : GeoTiff.EpsgOf(wkt);
+        int srid = wkt is null ? 0 : CoordinateSystems.EpsgOf(wkt) ?? 0;
         var grid = new GridSpec(srid, gt[0], gt[3], gt[1], -gt[5], GDALGetRasterXSize(ds), GDALGetRasterYSize(ds), wkt);
         nint band = GDALGetRasterBand(ds, 1);
         int type = GDALGetRasterDataType(band);

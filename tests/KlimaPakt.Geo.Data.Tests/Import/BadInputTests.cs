@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KlimaPakt.Geo.Core.Errors;
 using KlimaPakt.Geo.Data.Import;
 using KlimaPakt.Geo.TestSupport;
@@ -129,7 +128,7 @@ public sealed class BadInputTests(BundledDatabaseFixture fixture) : IDisposable
     [Fact]
     public async Task ImportShapefile_WithoutPrj_RefusedAskingForTheEpsgCode()
     {
-        var shp = Ogr2Ogr("places.shp", "EPSG:2169", TestDatabase.DataPath("lu/osm/osm_lu_2019-09_places.geojson"));
+        var shp = Ogr2Ogr.Shapefile(Path.Combine(_dir, "places.shp"), "EPSG:2169", TestDatabase.DataPath("lu/osm/osm_lu_2019-09_places.geojson"));
         File.Delete(Path.ChangeExtension(shp, ".prj"));
         await AssertRefusedAsync(() => _db.Imports.ImportLayerAsync(new LayerImportRequest("lu", "places", shp)), "places.shp", "no .prj");
     }
@@ -142,15 +141,6 @@ public sealed class BadInputTests(BundledDatabaseFixture fixture) : IDisposable
     [Fact]
     public Task RegisterRaster_NotAGeoTiff_Refused() =>
         AssertRefusedAsync(() => _db.Services.GetRequiredServiceOf<RasterRegistry>().RegisterAsync(new RasterRegistrationRequest(Write("fake.tif", "this is not a tiff"))), "fake.tif", "not a readable GeoTIFF");
-
-    internal string Ogr2Ogr(string name, string targetSrs, string source)
-    {
-        var output = Path.Combine(_dir, name);
-        using var process = Process.Start(new ProcessStartInfo("ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", targetSrs, output, source]) { RedirectStandardError = true })!;
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "ogr2ogr (Debian gdal-bin) failed: " + process.StandardError.ReadToEnd());
-        return output;
-    }
 }
 
 internal static class ServiceProviderExtensions

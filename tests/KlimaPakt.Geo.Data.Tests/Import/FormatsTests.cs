@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KlimaPakt.Geo.Data.Import;
 using KlimaPakt.Geo.TestSupport;
 
@@ -31,9 +30,7 @@ public sealed class FormatsTests(BundledDatabaseFixture fixture) : IDisposable
     [Fact]
     public async Task ImportLayer_ShapefileWithPrj_CrsIdentifiedAndSamePointsAsGeoJson()
     {
-        var shp = Path.Combine(_dir, "places_luref.shp");
-        using (var ogr = Process.Start(new ProcessStartInfo("ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", "EPSG:2169", shp, TestDatabase.DataPath("lu/osm/osm_lu_2019-09_places.geojson")]))!)
-            ogr.WaitForExit();
+        var shp = Ogr2Ogr.Shapefile(Path.Combine(_dir, "places_luref.shp"), "EPSG:2169", TestDatabase.DataPath("lu/osm/osm_lu_2019-09_places.geojson"));
         var report = await _db.Imports.ImportLayerAsync(new LayerImportRequest("lu", "places", shp));
         Assert.Equal(1100, report.FeaturesWritten);
         var source = await _db.ScalarAsync<int>("SELECT source_srid FROM import_sources WHERE source_name = 'places_luref.shp'");
@@ -60,7 +57,7 @@ public sealed class FormatsTests(BundledDatabaseFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task ImportLayer_BulkCopy_ThreeThousandBuildingsWithTags()
+    public async Task ImportOsm_Buildings_KeepTheirTagsAndClassAndAreValid()
     {
         // Buildings keep their OSM tags (hstore) and the class the importer picked from them.
         Assert.True(await _db.ScalarAsync<long>("SELECT count(*) FROM buildings WHERE class = 'yes' AND tags ? 'building'") > 1000);

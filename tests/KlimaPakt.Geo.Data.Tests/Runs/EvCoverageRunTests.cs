@@ -146,13 +146,4 @@ public sealed class EvCoverageRunTests(BundledDatabaseFixture fixture)
         Assert.Contains("interrupted", after.Error);
         await Assert.ThrowsAsync<GeoInputException>(() => Runs.ExecuteAsync(left.Id));
     }
-
-    /// <summary>Cancels the run synchronously when it reaches a stage (Progress&lt;T&gt; would post asynchronously).</summary>
-    private sealed class CancelOnStage(RunService runs, Guid runId, string stage) : IProgress<RunProgress>
-    {
-        public void Report(RunProgress value)
-        {
-            if (value.Stage == stage) runs.CancelAsync(runId).GetAwaiter().GetResult();
-        }
-    }
 }

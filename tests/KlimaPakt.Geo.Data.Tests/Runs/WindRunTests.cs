@@ -178,13 +178,4 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
         Assert.Contains("less than the 99", refused.Message);
         Assert.Equal(before, await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
     }
-
-    /// <summary>Cancels the run synchronously when it reaches a stage.</summary>
-    private sealed class CancelOnStage(RunService runs, Guid runId, string stage) : IProgress<RunProgress>
-    {
-        public void Report(RunProgress value)
-        {
-            if (value.Stage == stage) runs.CancelAsync(runId).GetAwaiter().GetResult();
-        }
-    }
 }

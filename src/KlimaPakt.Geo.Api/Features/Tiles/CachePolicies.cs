@@ -16,13 +16,7 @@ internal sealed class TileCachePolicy(TimeSpan duration) : IOutputCachePolicy
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
-        var request = context.HttpContext.Request;
-        var cacheable = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        context.EnableOutputCaching = true;
-        context.AllowCacheLookup = cacheable;
-        context.AllowCacheStorage = cacheable;
-        context.AllowLocking = true;
-        context.ResponseExpirationTimeSpan = duration;
+        TileCachePolicy.EnableForReads(context, duration);
         context.CacheVaryByRules.RouteValueNames = new StringValues(["layers", "z", "x", "y"]);
         context.CacheVaryByRules.QueryKeys = new StringValues(VaryQueryKeys);
         context.Tags.Add("tiles");
@@ -35,6 +29,18 @@ internal sealed class TileCachePolicy(TimeSpan duration) : IOutputCachePolicy
     ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
 
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation) => StoreOnly200And204(context);
+
+    /// <summary>Caches GET and HEAD responses for <paramref name="duration"/>, with request locking (one render per key).</summary>
+    public static void EnableForReads(OutputCacheContext context, TimeSpan duration)
+    {
+        var method = context.HttpContext.Request.Method;
+        var cacheable = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        context.EnableOutputCaching = true;
+        context.AllowCacheLookup = cacheable;
+        context.AllowCacheStorage = cacheable;
+        context.AllowLocking = true;
+        context.ResponseExpirationTimeSpan = duration;
+    }
 
     public static string TagOf(string layer) => "layer:" + layer.ToLowerInvariant();
 
@@ -57,13 +63,7 @@ internal sealed class FeatureCachePolicy(TimeSpan duration) : IOutputCachePolicy
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
-        var request = context.HttpContext.Request;
-        var cacheable = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        context.EnableOutputCaching = true;
-        context.AllowCacheLookup = cacheable;
-        context.AllowCacheStorage = cacheable;
-        context.AllowLocking = true;
-        context.ResponseExpirationTimeSpan = duration;
+        TileCachePolicy.EnableForReads(context, duration);
         context.CacheVaryByRules.QueryKeys = "*";
         context.CacheVaryByRules.RouteValueNames = "*";
         context.Tags.Add("features");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using KlimaPakt.Geo.Core.Errors;
-using KlimaPakt.Geo.Data.Import.Gdal;
+using KlimaPakt.Geo.Raster.Gdal;
 using NetTopologySuite.IO.Esri;
 
 namespace KlimaPakt.Geo.Data.Import.Readers;
@@ -22,7 +22,7 @@ public sealed class ShapefileFeatureSource : IFeatureSource
         var prj = System.IO.Path.ChangeExtension(path, ".prj");
         if (!File.Exists(prj))
             throw new GeoInputException($"{path}: the shapefile has no .prj file, so its CRS is unknown; pass its EPSG code (--srid).");
-        Srid = SpatialReferences.IdentifyEpsg(File.ReadAllText(prj))
+        Srid = CoordinateSystems.EpsgOf(File.ReadAllText(prj))
             ?? throw new GeoInputException($"{prj}: the CRS could not be matched to an EPSG code; pass it explicitly (--srid).");
     }
 
