@@ -109,21 +109,33 @@ public static partial class RasterKernels
                     int r = firstRow + rr;
                     float* row = pd + (long)rr * w;
                     int c = 0;
+                    // Vector path, square cells: the column distances go out as g² (int, Sentinel where g ≥ 2^15 or no
+                    // feature) straight into the windowed search's padded input; no float row, no conversion loop.
+                    bool squared = path == KernelPath.Vector512 && cellSizeX == cellSizeY && w >= 16;
+                    int* g2 = squared ? scratch.PaddedSquares() : null;
                     if (path == KernelPath.Vector512)
                     {
                         var vr = Vector512.Create(r);
                         for (; c <= w - 16; c += 16)
                         {
                             var b = Vector512.Load(pb + c);
-                            if (Vector512.GreaterThanAny(vr, b))
+                            uint passed = (uint)Vector512.GreaterThan(vr, b).ExtractMostSignificantBits();
+                            if (passed != 0)
                             {
-                                for (int l = c; l < c + 16; l++) AdvanceColumn(l, r, above, below, next, start, rows, Far);
+                                // Only the lanes whose feature row was passed (~2 % of cells) move on to the next one.
+                                for (; passed != 0; passed &= passed - 1)
+                                    AdvanceColumn(c + System.Numerics.BitOperations.TrailingZeroCount(passed), r, above, below, next, start, rows, Far);
                                 b = Vector512.Load(pb + c);
                             }
                             var g = Vector512.Min(vr - Vector512.Load(pa + c), b - vr);
-                            var gf = Vector512.ConvertToSingle(g);
-                            Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(g, Vector512.Create(Far / 2)).AsSingle(),
-                                Vector512.Create(float.PositiveInfinity), gf).Store(row + c);
+                            if (squared)
+                            {
+                                Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(g, Vector512.Create(WindowMaxG)),
+                                    Vector512.Create(WindowSentinel), g * g).Store(g2 + c);
+                                continue;
+                            }
+                            var none = Vector512.GreaterThanOrEqual(g, Vector512.Create(Far / 2));
+                            Vector512.ConditionalSelect(none.AsSingle(), Vector512.Create(float.PositiveInfinity), Vector512.ConvertToSingle(g)).Store(row + c);
                         }
                     }
                     // Scalar reference and the (< 16) column tail.
@@ -131,9 +143,20 @@ public static partial class RasterKernels
                     {
                         if (r > below[c]) AdvanceColumn(c, r, above, below, next, start, rows, Far);
                         int g = Math.Min(r - above[c], below[c] - r);
-                        row[c] = g >= Far / 2 ? float.PositiveInfinity : g;
+                        if (squared) g2[c] = g >= WindowMaxG ? WindowSentinel : g * g;
+                        else row[c] = g >= Far / 2 ? float.PositiveInfinity : g;
                     }
-                    RowEnvelope(row, w, cellSizeX, cellSizeY, scratch, path);
+                    if (squared)
+                    {
+                        if (RowWindowed512(row, w, cellSizeX, scratch, squaresReady: true)) continue;
+                        // Sparse features: the window failed, and the envelope (which never fails) needs the row distances.
+                        for (c = 0; c < w; c++)
+                        {
+                            int g = Math.Min(r - above[c], below[c] - r);
+                            row[c] = g >= Far / 2 ? float.PositiveInfinity : g;
+                        }
+                    }
+                    RowEnvelope(row, w, cellSizeX, cellSizeY, scratch, squared ? KernelPath.Scalar : path);
                 }
             }
         }
@@ -224,16 +247,37 @@ public static partial class RasterKernels
     [ThreadStatic]
     private static EnvelopeScratch? t_scratch;
 
-    private sealed class EnvelopeScratch(int width)
+    private sealed unsafe class EnvelopeScratch(int width)
     {
         public int Width => width;
         public readonly int[] V = new int[width];
         public readonly double[] Z = new double[width + 1];
         public readonly double[] F = new double[width];
         public readonly Parabola[] Envelope = new Parabola[width];
-        public readonly int[] G2 = new int[width + 2 * WindowPadding];
         public readonly float[] Out = new float[width];
+
+        /// <summary>g² per column with <see cref="WindowPadding"/> Sentinel cells each side; pinned for its lifetime.</summary>
+        private readonly int[] _squares = NewPaddedSquares(width);
+
+        /// <summary>Column 0 of the padded g² row (the padding before it and after column width − 1 reads Sentinel).</summary>
+        public int* PaddedSquares() => (int*)Unsafe.AsPointer(ref _squares[WindowPadding]);
+
+        private static int[] NewPaddedSquares(int width)
+        {
+            var a = GC.AllocateUninitializedArray<int>(width + 2 * WindowPadding, pinned: true);
+            a.AsSpan().Fill(WindowSentinel);
+            return a;
+        }
     }
+
+    /// <summary>
+    /// g² of padding, of columns without a feature and of column distances ≥ <see cref="WindowMaxG"/> in the windowed
+    /// search: t² + Sentinel never wins a real candidate and never overflows int32 (t ≤ 260).
+    /// </summary>
+    private const int WindowSentinel = 1 << 30;
+
+    /// <summary>Column distances (rows) from which g² is stored as <see cref="WindowSentinel"/>.</summary>
+    private const int WindowMaxG = 1 << 15;
 
     /// <summary>
     /// Widest search window of the vector row pass, in cells. Rows whose column distances exceed it (sparse features)
@@ -241,7 +285,7 @@ public static partial class RasterKernels
     /// </summary>
     private const int WindowCells = 256;
 
-    /// <summary>Sentinel cells on each side of a row: the search reaches t + 1 ≤ 257 columns beyond a block of 16.</summary>
+    /// <summary>Sentinel cells on each side of a row: the search reaches t + 3 ≤ 260 columns beyond a block of 16.</summary>
     private const int WindowPadding = WindowCells + 32;
 
     /// <summary>
@@ -249,54 +293,80 @@ public static partial class RasterKernels
     /// only while t² is below the largest d² found so far in the vector (since d²(x) ≤ g²(x), t never exceeds the largest
     /// column distance in the block). Branch-free except for the exit test, where the envelope mispredicts on almost
     /// every pop; ~5× faster on dense features. Same exact integer d² and same √(d²·cell²) as the envelope, so results
-    /// are bit-identical. Returns false (row untouched) when some cell's nearest feature is more than
-    /// <see cref="WindowCells"/> columns away; then the envelope handles the row.
+    /// are bit-identical. Returns false when some cell's nearest feature is more than <see cref="WindowCells"/> columns
+    /// away; then the envelope handles the row. With <paramref name="squaresReady"/> the caller has written g² into the
+    /// scratch and results go straight into <paramref name="row"/> (partly written on false); otherwise g² comes from the
+    /// float row, which stays untouched on false.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe bool RowWindowed512(float* row, int width, double cell, EnvelopeScratch s)
+    private static unsafe bool RowWindowed512(float* row, int width, double cell, EnvelopeScratch s, bool squaresReady = false)
     {
-        // Padding, columns without a feature and column distances ≥ 2^15 all read as Sentinel: t² + Sentinel never wins
-        // a real candidate and never overflows int32 (t ≤ 256).
-        const int Sentinel = 1 << 30;
-        fixed (int* pad = s.G2)
-        fixed (float* result = s.Out)
-        {
-            int* g2 = pad + WindowPadding;
-            new Span<int>(pad, WindowPadding).Fill(Sentinel);
-            new Span<int>(g2 + width, WindowPadding).Fill(Sentinel);
+        int* g2 = s.PaddedSquares();
+        if (!squaresReady)
             for (int x = 0; x < width; x++)
             {
                 float g = row[x];
-                g2[x] = g < 32768f ? (int)g * (int)g : Sentinel;
+                g2[x] = g < WindowMaxG ? (int)g * (int)g : WindowSentinel;
             }
+        fixed (float* outScratch = s.Out)
+        {
+            // With the squares prepared by the caller the row's contents are not needed again (a failed search makes the
+            // caller rebuild them), so results go straight into it; otherwise they wait in scratch until the row succeeds.
+            float* result = squaresReady ? row : outScratch;
             var cell2 = Vector512.Create(cell * cell);
+            // √ in float gives the same bits as √ in double rounded to float (double has more than 2 × 24 + 2 bits) as
+            // long as d²·cell² is exact in float: true for d² below FloatExactSquares(cell) (2^19 for 10 m cells).
+            float cell2Single = (float)(cell * cell);
+            var exactBelow = Vector512.Create(FloatExactSquares(cell));
             // Overlapping last block instead of a scalar tail: each column's result depends only on g², not on the row
             // being written, so computing a column twice is harmless.
             for (int x0 = 0; ; x0 = Math.Min(x0 + 16, width - 16))
             {
                 var best = Vector512.Load(g2 + x0);
-                // Two distances per exit test: the test (compare + mask test + branch) costs as much as a candidate.
-                // Searching one step further than needed cannot change the minimum, only cost one extra step.
-                for (int t = 1; ; t += 2)
+                // Four distances per exit test: the test (compare + mask test + branch) costs as much as a candidate.
+                // Searching a few steps further than needed cannot change the minimum, only cost those steps.
+                for (int t = 1; ; t += 4)
                 {
                     var t2 = Vector512.Create(t * t);
                     if (Vector512.GreaterThanOrEqualAll(t2, best)) break;
                     if (t > WindowCells) return false; // the envelope takes this row (sparse features)
-                    var cand = t2 + Vector512.Min(Vector512.Load(g2 + x0 + t), Vector512.Load(g2 + x0 - t));
-                    best = Vector512.Min(best, cand);
-                    var u2 = Vector512.Create((t + 1) * (t + 1));
-                    cand = u2 + Vector512.Min(Vector512.Load(g2 + x0 + t + 1), Vector512.Load(g2 + x0 - t - 1));
-                    best = Vector512.Min(best, cand);
+                    var c1 = t2 + Vector512.Min(Vector512.Load(g2 + x0 + t), Vector512.Load(g2 + x0 - t));
+                    var c2 = Vector512.Create((t + 1) * (t + 1)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 1), Vector512.Load(g2 + x0 - t - 1));
+                    var c3 = Vector512.Create((t + 2) * (t + 2)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 2), Vector512.Load(g2 + x0 - t - 2));
+                    var c4 = Vector512.Create((t + 3) * (t + 3)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 3), Vector512.Load(g2 + x0 - t - 3));
+                    best = Vector512.Min(best, Vector512.Min(Vector512.Min(c1, c2), Vector512.Min(c3, c4)));
                 }
-                var (lo, hi) = Vector512.Widen(best);
-                var dLo = Vector512.Sqrt(Vector512.ConvertToDouble(lo) * cell2);
-                var dHi = Vector512.Sqrt(Vector512.ConvertToDouble(hi) * cell2);
-                Vector512.Narrow(dLo, dHi).Store(result + x0);
+                if (Vector512.LessThanAll(best, exactBelow))
+                {
+                    Vector512.Sqrt(Vector512.ConvertToSingle(best) * cell2Single).Store(result + x0);
+                }
+                else
+                {
+                    var (lo, hi) = Vector512.Widen(best);
+                    var dLo = Vector512.Sqrt(Vector512.ConvertToDouble(lo) * cell2);
+                    var dHi = Vector512.Sqrt(Vector512.ConvertToDouble(hi) * cell2);
+                    Vector512.Narrow(dLo, dHi).Store(result + x0);
+                }
                 if (x0 == width - 16) break;
             }
-            new Span<float>(result, width).CopyTo(new Span<float>(row, width));
+            if (!squaresReady) new Span<float>(result, width).CopyTo(new Span<float>(row, width));
         }
         return true;
+    }
+
+    /// <summary>
+    /// Integer squared distances d² below this bound give a d²·cell² that float32 holds exactly (0 when cell² itself is
+    /// not a float): cell² = m·2^e with m odd, so the product is exact while d² &lt; 2^(24 − bits(m)).
+    /// </summary>
+    internal static int FloatExactSquares(double cell)
+    {
+        double cell2 = cell * cell;
+        if ((float)cell2 != cell2 || cell2 == 0 || double.IsInfinity(cell2)) return 0;
+        long bits = BitConverter.DoubleToInt64Bits(cell2);
+        long mantissa = (bits & ((1L << 52) - 1)) | (1L << 52);
+        mantissa >>= System.Numerics.BitOperations.TrailingZeroCount(mantissa);
+        int used = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)mantissa);
+        return used >= 24 ? 0 : 1 << (24 - used);
     }
 
     /// <summary>One parabola of the integer lower envelope: apex column V, H = g² + V², left breakpoint ZNum/ZDen.</summary>

@@ -4,7 +4,7 @@ namespace KlimaPakt.Geo.Raster.Tests.Kernels;
 
 public class EuclideanDistanceTests
 {
-    private static byte[] RandomFeatures(int w, int h, double share, int seed)
+    internal static byte[] RandomFeatures(int w, int h, double share, int seed)
     {
         var rng = new Random(seed);
         var f = new byte[w * h];
@@ -140,6 +140,47 @@ public class EuclideanDistanceRowsTests
         var inMemory = new float[w * h];
         RasterKernels.EuclideanDistance(f, w, h, 10, 10, inMemory, KernelPath.Vector512);
         KernelTestData.AssertClose(expected, inMemory, 0f, $"in-memory vector w={w}");
+    }
+
+    /// <summary>
+    /// Square cells: every path must give scipy's value to the bit, (float)√(d²·cell²) with d² the exact integer squared
+    /// distance in cells. 10 m and 1 m take the vector path's float square root, 0.1 m and 12.3 m (cell² not a float)
+    /// its double one, and 1023 m both within one row (float only while d² &lt; 16).
+    /// </summary>
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(10.0)]
+    [InlineData(1023.0)]
+    [InlineData(0.1)]
+    [InlineData(12.3)]
+    public void EuclideanDistanceRows_SquareCells_BitIdenticalToSquareRootOfExactSquares(double cell)
+    {
+        const int w = 203, h = 61;
+        var f = EuclideanDistanceTests.RandomFeatures(w, h, 0.01, 11);
+        var expected = new float[w * h];
+        for (int r = 0; r < h; r++)
+        for (int c = 0; c < w; c++)
+        {
+            long best = long.MaxValue;
+            for (int i = 0; i < f.Length; i++)
+            {
+                if (f[i] == 0) continue;
+                long ex = c - i % w, ey = r - i / w;
+                best = Math.Min(best, ex * ex + ey * ey);
+            }
+            expected[r * w + c] = (float)Math.Sqrt(best * (cell * cell));
+        }
+        var cols = new FeatureColumns(w, h);
+        cols.AddRows(0, h, f);
+        cols.Complete();
+        foreach (var path in new[] { KernelPath.Scalar, KernelPath.Best })
+        {
+            var actual = new float[w * h];
+            RasterKernels.EuclideanDistanceRows(cols, 0, h, cell, cell, actual, path);
+            KernelTestData.AssertClose(expected, actual, 0f, $"rows {path} cell {cell}");
+            RasterKernels.EuclideanDistance(f, w, h, cell, cell, actual, path);
+            KernelTestData.AssertClose(expected, actual, 0f, $"in-memory {path} cell {cell}");
+        }
     }
 
     [Fact]
