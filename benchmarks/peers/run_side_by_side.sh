@@ -27,18 +27,29 @@ TIMES=$OUT/times.tsv
 : > "$TIMES"
 : > "$OUT/mem.jsonl"
 : > "$OUT/compare.txt"
+: > "$OUT/idle.log"
 echo -e "started\t$(date -u +%FT%TZ)\t$(nproc) cores\t$(uname -r)" > "$OUT/meta.tsv"
 
 [ -f "$D/c1.tif" ] || $PY "$PEERS/gen_inputs.py" --size "$SIZE" || exit 1
 
 echo "== build (Release)"
-dotnet build -c Release "$ROOT/src/KlimaPakt.Geo.Cli" -o "$OUT/cli" -v q -nologo > "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
+# The CLI as it ships: published ReadyToRun (precompiled, so start-up does not JIT the command line and GDAL binding).
+dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$ROOT/src/KlimaPakt.Geo.Cli" \
+  -o "$OUT/cli" -v q -nologo > "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
 dotnet build -c Release "$ROOT/benchmarks/KlimaPakt.Geo.Benchmarks" -o "$OUT/bench" -v q -nologo >> "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
 KP="$OUT/cli/klimapakt"
 
-# run STAGE IMPL ROUND CMD : one timed run (wall seconds and max RSS of the process, KiB) appended to times.tsv
+# idle : the peers' protocol (waitidle.sh): wait up to 2 min for the machine to be idle (< 8 % busy) before a round,
+# so no other job's burst lands on one contender only; what it saw goes into idle.log.
+idle() { echo "$1 $("$PEERS/waitidle.sh" 120 8)" >> "$OUT/idle.log"; }
+
+# run STAGE IMPL ROUND CMD [OUTPUT] : one timed run (wall seconds and max RSS of the process, KiB) appended to
+# times.tsv. As in the peers' bench.sh (hyperfine --prepare "sync; rm -f OUTPUT"), the previous output is removed and
+# pending writeback flushed BEFORE the clock starts: freeing a written 256 MiB file costs ~0.09 s here (the disk is
+# mounted with online discard), which would otherwise land on whichever contender replaces its output.
 run() {
-  local stage=$1 impl=$2 round=$3 cmd=$4
+  local stage=$1 impl=$2 round=$3 cmd=$4 output=${5:-}
+  [ -n "$output" ] && rm -f "$output"
   sync
   /usr/bin/time -f "%e %M" -o "$OUT/t.txt" bash -c "$cmd" > "$OUT/last.log" 2>&1
   local rc=$?
@@ -65,6 +76,7 @@ overlay_mem)
   # in memory, inputs loaded untimed; each line of mem.jsonl is one process's median over 7 repetitions
   echo "== overlay in memory ($(date +%T))"
   for r in $(seq 1 3); do
+    idle "overlay_mem round $r"
     OMP_NUM_THREADS=2 OMP_PROC_BIND=close "$OUT/membw" 27 5 | grep -E '^overlay' | sed "s/^/round $r /" >> "$OUT/membw.txt"
     $PY "$PEERS/overlay_numpy.py" --data "$D" --impl numpy_blocked --mode mem --reps 7 | sed "s/^{/{\"round\": $r, /" >> "$OUT/mem.jsonl"
     $PY "$PEERS/overlay_numpy.py" --data "$D" --impl numexpr --threads 2 --mode mem --reps 7 | sed "s/^{/{\"round\": $r, /" >> "$OUT/mem.jsonl"
@@ -75,20 +87,22 @@ overlay_mem)
 score)
   echo "== score: GeoTIFF in -> GeoTIFF out ($(date +%T))"
   for r in $(seq 1 "$ROUNDS"); do
-    run score klimapakt "$r" "$KP raster score $LAYERS --mask $D/mask.tif --out $OUT/o/kp_score.tif --compress none"
-    run score klimapakt_deflate "$r" "$KP raster score $LAYERS --mask $D/mask.tif --out $OUT/o/kp_score_deflate.tif"
-    run score gdal_calc "$r" "gdal_calc.py --quiet -A $D/c1.tif -B $D/c2.tif -C $D/c3.tif -D $D/c4.tif -E $D/c5.tif -F $D/mask.tif --outfile=$OUT/o/gdalcalc.tif --calc='where(F!=0, -9999, $W)' --type=Float32 --NoDataValue=-9999 --overwrite --co TILED=YES --co BLOCKXSIZE=256 --co BLOCKYSIZE=256"
-    run score numpy "$r" "$PY $PEERS/overlay_numpy.py --data $D --impl numpy --mode io --out $OUT/o/numpy.tif"
-    run score numexpr_t2 "$r" "$PY $PEERS/overlay_numpy.py --data $D --impl numexpr --threads 2 --mode io --out $OUT/o/numexpr.tif"
+    idle "score round $r"
+    run score klimapakt "$r" "$KP raster score $LAYERS --mask $D/mask.tif --out $OUT/o/kp_score.tif --compress none" "$OUT/o/kp_score.tif"
+    run score klimapakt_deflate "$r" "$KP raster score $LAYERS --mask $D/mask.tif --out $OUT/o/kp_score_deflate.tif" "$OUT/o/kp_score_deflate.tif"
+    run score gdal_calc "$r" "gdal_calc.py --quiet -A $D/c1.tif -B $D/c2.tif -C $D/c3.tif -D $D/c4.tif -E $D/c5.tif -F $D/mask.tif --outfile=$OUT/o/gdalcalc.tif --calc='where(F!=0, -9999, $W)' --type=Float32 --NoDataValue=-9999 --overwrite --co TILED=YES --co BLOCKXSIZE=256 --co BLOCKYSIZE=256" "$OUT/o/gdalcalc.tif"
+    run score numpy "$r" "$PY $PEERS/overlay_numpy.py --data $D --impl numpy --mode io --out $OUT/o/numpy.tif" "$OUT/o/numpy.tif"
+    run score numexpr_t2 "$r" "$PY $PEERS/overlay_numpy.py --data $D --impl numexpr --threads 2 --mode io --out $OUT/o/numexpr.tif" "$OUT/o/numexpr.tif"
   done
   $PY "$PEERS/compare.py" "$OUT/o/numpy.tif" "$OUT/o/kp_score.tif" | sed 's/^/score vs numpy: /' >> "$OUT/compare.txt"
   $PY "$PEERS/compare.py" "$OUT/o/gdalcalc.tif" "$OUT/o/kp_score_deflate.tif" | sed 's/^/score(deflate) vs gdal_calc: /' >> "$OUT/compare.txt" ;;
 distance)
   echo "== distance ($(date +%T))"
   for r in $(seq 1 "$ROUNDS"); do
-    run distance klimapakt "$r" "$KP raster distance --features $D/features.tif --out $OUT/o/kp_dist.tif --compress none"
-    run distance gdal_proximity "$r" "rm -f $OUT/o/prox.tif; gdal_proximity.py -q $D/features.tif $OUT/o/prox.tif -values 1 -distunits GEO -ot Float32 -co TILED=YES"
-    [ "$r" -le "$SLOW_ROUNDS" ] && run distance scipy_edt "$r" "$PY $PEERS/dist_python.py --data $D --op edt --out $OUT/o/py_edt.tif"
+    idle "distance round $r"
+    run distance klimapakt "$r" "$KP raster distance --features $D/features.tif --out $OUT/o/kp_dist.tif --compress none" "$OUT/o/kp_dist.tif"
+    run distance gdal_proximity "$r" "gdal_proximity.py -q $D/features.tif $OUT/o/prox.tif -values 1 -distunits GEO -ot Float32 -co TILED=YES" "$OUT/o/prox.tif"
+    [ "$r" -le "$SLOW_ROUNDS" ] && run distance scipy_edt "$r" "$PY $PEERS/dist_python.py --data $D --op edt --out $OUT/o/py_edt.tif" "$OUT/o/py_edt.tif"
   done
   $PY "$PEERS/compare.py" "$OUT/o/py_edt.tif" "$OUT/o/kp_dist.tif" | sed 's/^/distance vs scipy: /' >> "$OUT/compare.txt"
   $PY "$PEERS/compare.py" "$OUT/o/py_edt.tif" "$OUT/o/prox.tif" | sed 's/^/gdal_proximity vs scipy: /' >> "$OUT/compare.txt" ;;
@@ -97,10 +111,11 @@ cost)
   if [ ! -d "$DATA/grassdb/lux/s$SIZE" ]; then bash "$PEERS/grass_setup.sh" "$SIZE" > "$OUT/grass_setup.log" 2>&1 || echo "grass setup failed"; fi
   GSRC=$(echo $SRC | tr ' ' ',')
   for r in $(seq 1 "$SLOW_ROUNDS"); do
-    run cost klimapakt "$r" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost.tif --compress none"
-    run cost skimage_mcp "$r" "$PY $PEERS/dist_python.py --data $D --op mcp --out $OUT/o/py_mcp.tif"
+    idle "cost round $r"
+    run cost klimapakt "$r" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost.tif --compress none" "$OUT/o/kp_cost.tif"
+    run cost skimage_mcp "$r" "$PY $PEERS/dist_python.py --data $D --op mcp --out $OUT/o/py_mcp.tif" "$OUT/o/py_mcp.tif"
     run cost grass_r_cost "$r" "export GMAPSET=s$SIZE; source $PEERS/grass_env.sh; g.region raster=c1; r.cost input=cost output=cd start_coordinates=$GSRC"
-    run cost klimapakt "$((r + 100))" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost.tif --compress none"
+    run cost klimapakt "$((r + 100))" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost.tif --compress none" "$OUT/o/kp_cost.tif"
   done
   ( export GMAPSET=s$SIZE; source "$PEERS/grass_env.sh"; g.region raster=c1
     r.out.gdal -c input=cd output="$OUT/o/grass_cost.tif" format=GTiff type=Float64 createopt=TILED=YES --quiet ) > "$OUT/grass_export.log" 2>&1
@@ -115,8 +130,8 @@ big)
     [ -f "$B/$f.tif" ] || gdal_translate -q -outsize "$BIG" "$BIG" -r nearest -co TILED=YES -co BLOCKXSIZE=256 -co BLOCKYSIZE=256 -co BIGTIFF=YES "$D/$f.tif" "$B/$f.tif"
   done
   BL="--layer $B/c1.tif:0.30 --layer $B/c2.tif:0.25 --layer $B/c3.tif:0.20 --layer $B/c4.tif:0.15 --layer $B/c5.tif:0.10"
-  run big klimapakt_none 1 "$KP raster score $BL --mask $B/mask.tif --out $OUT/o/big.tif --compress none"
-  run big klimapakt_deflate 1 "$KP raster score $BL --mask $B/mask.tif --out $OUT/o/big_deflate.tif"
+  run big klimapakt_none 1 "$KP raster score $BL --mask $B/mask.tif --out $OUT/o/big.tif --compress none" "$OUT/o/big.tif"
+  run big klimapakt_deflate 1 "$KP raster score $BL --mask $B/mask.tif --out $OUT/o/big_deflate.tif" "$OUT/o/big_deflate.tif"
   rm -f "$OUT/o/big.tif" "$OUT/o/big_deflate.tif" ;;
 esac
 done

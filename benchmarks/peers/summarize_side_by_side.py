@@ -28,6 +28,12 @@ print(f"# Raster scoring core vs peers, {size}x{size} ({cells/1e6:.0f} M cells),
 meta = open(os.path.join(out, "meta.tsv")).read().strip().replace("\t", " ")
 print(f"Run: {meta}. Load average seen at each timed run: min {min(load, default=0):.2f}, median {med(load) if load else 0:.2f}, max {max(load, default=0):.2f} "
       "(2-core VM shared with other work; every round runs each contender once, so ratios are the comparable figures).\n")
+ip = os.path.join(out, "idle.log")
+if os.path.exists(ip):
+    idle = [l.strip() for l in open(ip) if l.strip()]
+    busy = [l for l in idle if "NOT-IDLE" in l]
+    print(f"Rounds started on an idle machine (waitidle.sh, < 8 % busy): {len(idle) - len(busy)} of {len(idle)}"
+          + (f"; not idle after 2 min: {', '.join(l.split(' NOT-IDLE')[0] for l in busy)}" if busy else "") + ".\n")
 targets = []
 
 # --- overlay in memory

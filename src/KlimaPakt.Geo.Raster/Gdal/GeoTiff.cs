@@ -93,43 +93,6 @@ public static class GeoTiff
         WriteTiles(w, raster, (ReadOnlySpan<byte> src, Span<byte> dst) => src.CopyTo(dst), noData ?? 0);
     }
 
-    /// <summary>
-    /// Streams band 1 of a raster as bytes in strips of 256 rows (one tile row), in row order, with one strip buffer:
-    /// memory stays at a strip whatever the raster size. <paramref name="strip"/> gets (first row, row count, cells).
-    /// </summary>
-    /// <param name="path">File path.</param>
-    /// <param name="strip">Called once per strip, in row order.</param>
-    /// <returns>The raster's grid.</returns>
-    public static GridSpec ForEachStrip(string path, StripAction<byte> strip)
-    {
-        ArgumentNullException.ThrowIfNull(strip);
-        using var r = GeoTiffReader.Open(path);
-        var grid = r.Grid;
-        using var tiles = DirectTiles.TryOpen(path, GDT_Byte);
-        int rows = tiles?.TileHeight ?? RowStrips.DefaultRows;
-        var buf = GC.AllocateUninitializedArray<byte>(checked(rows * grid.Width));
-        var tile = tiles is null ? [] : GC.AllocateUninitializedArray<byte>(tiles.TileCells);
-        foreach (var (row, n) in RowStrips.Of(grid.Height, rows))
-        {
-            if (tiles is null)
-            {
-                r.ReadRows(row, n, buf);
-            }
-            else
-            {
-                int ty = row / rows;
-                for (int tx = 0; tx < tiles.TilesAcross; tx++)
-                {
-                    tiles.Read<byte>(tx, ty, tile);
-                    int c0 = tx * tiles.TileWidth, cw = Math.Min(tiles.TileWidth, grid.Width - c0);
-                    for (int i = 0; i < n; i++) tile.AsSpan(i * tiles.TileWidth, cw).CopyTo(buf.AsSpan(i * grid.Width + c0, cw));
-                }
-            }
-            strip(row, n, buf.AsSpan(0, n * grid.Width));
-        }
-        return grid;
-    }
-
     /// <summary>The grid's CRS as WKT: its own WKT, else that of its EPSG code, else null.</summary>
     internal static string? CrsWktOf(GridSpec grid) => grid.CrsWkt ?? (grid.Srid > 0 ? CoordinateSystems.WktOfEpsg(grid.Srid) : null);
 

@@ -133,6 +133,49 @@ public sealed unsafe class GeoTiffReader : IDisposable
     /// <param name="band">1-based band number.</param>
     public void ReadRows(int firstRow, int rowCount, Span<int> dst, int band = 1) => Read(firstRow, rowCount, dst, GDT_Int32, band);
 
+    /// <summary>
+    /// Streams band 1 as bytes in strips of whole tile rows, one strip buffer per thread, so memory stays at a few strips
+    /// whatever the raster size. Uncompressed tiled files are read on all cores: <paramref name="strip"/> may then be
+    /// called concurrently and in any order. Other files go through GDAL on this reader's dataset, in row order.
+    /// </summary>
+    /// <param name="strip">Called once per strip with (first row, row count, cells).</param>
+    public void ForEachStrip(GeoTiff.StripAction<byte> strip)
+    {
+        ArgumentNullException.ThrowIfNull(strip);
+        var grid = Grid;
+        using var tiles = _source == 0 ? DirectTiles.TryOpen(Path, GDT_Byte) : null;
+        if (tiles is null)
+        {
+            int rows = RowStrips.DefaultRows;
+            var buf = GC.AllocateUninitializedArray<byte>(checked(rows * grid.Width));
+            foreach (var (row, n) in RowStrips.Of(grid.Height, rows))
+            {
+                ReadRows(row, n, buf);
+                strip(row, n, buf.AsSpan(0, n * grid.Width));
+            }
+            return;
+        }
+        int th = tiles.TileHeight, tw = tiles.TileWidth;
+        int next = -1;
+        RasterKernels.ParallelRange(Environment.ProcessorCount, tiles.TilesDown > 1, _ =>
+        {
+            var buf = GC.AllocateUninitializedArray<byte>(checked(th * grid.Width));
+            var tile = GC.AllocateUninitializedArray<byte>(tiles.TileCells);
+            int ty;
+            while ((ty = Interlocked.Increment(ref next)) < tiles.TilesDown)
+            {
+                int row = ty * th, n = Math.Min(th, grid.Height - row);
+                for (int tx = 0; tx < tiles.TilesAcross; tx++)
+                {
+                    tiles.Read<byte>(tx, ty, tile);
+                    int c0 = tx * tw, cw = Math.Min(tw, grid.Width - c0);
+                    for (int i = 0; i < n; i++) tile.AsSpan(i * tw, cw).CopyTo(buf.AsSpan(i * grid.Width + c0, cw));
+                }
+                strip(row, n, buf.AsSpan(0, n * grid.Width));
+            }
+        });
+    }
+
     private void Read<T>(int firstRow, int rowCount, Span<T> dst, int type, int band) where T : unmanaged
     {
         ObjectDisposedException.ThrowIf(_dataset == 0, this);

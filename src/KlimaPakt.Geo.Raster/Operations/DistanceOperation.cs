@@ -8,7 +8,7 @@ public static class DistanceOperation
 {
     /// <summary>
     /// Distance to the nearest non-zero cell of <paramref name="featuresPath"/>; NoData everywhere when there is none.
-    /// Streams: the features are read strip by strip into a per-column list of feature rows, then every core produces
+    /// Streams: the features are read strip by strip (on all cores) into a per-column list of feature rows, then every core produces
     /// 256-row bands of the transform and writes them as tiles — memory is the feature list plus a band per core, never
     /// a grid-sized array.
     /// </summary>
@@ -18,10 +18,14 @@ public static class DistanceOperation
     public static RasterOperationResult Run(string featuresPath, string outPath, TiffCompression compression = TiffCompression.Deflate)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var info = GeoTiff.ReadInfo(featuresPath);
-        var grid = info.Grid;
-        var features = new FeatureColumns(grid.Width, grid.Height);
-        GeoTiff.ForEachStrip(featuresPath, features.AddRows);
+        GridSpec grid;
+        FeatureColumns features;
+        using (var reader = GeoTiffReader.Open(featuresPath))
+        {
+            grid = reader.Grid;
+            features = new FeatureColumns(grid.Width, grid.Height);
+            reader.ForEachStrip(features.AddRows);
+        }
         features.Complete();
         using var writer = GeoTiffWriter.CreateFloat32(outPath, grid, compression);
         var strips = RowStrips.Of(grid.Height, GeoTiffWriter.TileSize).ToArray();

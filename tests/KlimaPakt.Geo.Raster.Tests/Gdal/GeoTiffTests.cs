@@ -70,7 +70,7 @@ public class GeoTiffTests
     }
 
     [Fact]
-    public void ForEachStrip_DirectAndGdalPaths_DeliverAllRowsInOrder()
+    public void ForEachStrip_DirectAndGdalPaths_DeliverEveryRowOnce()
     {
         var dir = TestFiles.TempDir();
         var grid = new GridSpec(2169, 0, 1000, 1, 1, 300, 600);
@@ -81,14 +81,15 @@ public class GeoTiffTests
             var path = Path.Combine(dir, $"s{c}.tif");
             GeoTiff.Write(path, r, compression: c);
             var seen = new byte[r.Cells.Length];
-            int expectedRow = 0;
-            GeoTiff.ForEachStrip(path, (row, n, cells) =>
-            {
-                Assert.Equal(expectedRow, row);
-                cells.CopyTo(seen.AsSpan(row * 300));
-                expectedRow += n;
-            });
-            Assert.Equal(600, expectedRow);
+            var timesSeen = new int[600];
+            using (var reader = GeoTiffReader.Open(path))
+                reader.ForEachStrip((row, n, cells) =>
+                {
+                    // Uncompressed tiles arrive on several threads, in any order: each strip writes only its own rows.
+                    cells.CopyTo(seen.AsSpan(row * 300));
+                    for (int i = row; i < row + n; i++) Interlocked.Increment(ref timesSeen[i]);
+                });
+            Assert.All(timesSeen, t => Assert.Equal(1, t));
             Assert.Equal(r.Cells, seen);
         }
     }

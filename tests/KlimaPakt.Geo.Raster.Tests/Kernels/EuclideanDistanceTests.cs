@@ -184,6 +184,40 @@ public class EuclideanDistanceRowsTests
     }
 
     [Fact]
+    public void FeatureColumns_StripsOutOfOrderAndConcurrent_SameTransformAsInOrder()
+    {
+        const int w = 97, h = 203;
+        var f = EuclideanDistanceTests.RandomFeatures(w, h, 0.02, 5);
+        var inOrder = new FeatureColumns(w, h);
+        inOrder.AddRows(0, h, f);
+        var expected = new float[w * h];
+        RasterKernels.EuclideanDistanceRows(inOrder.Complete(), 0, h, 10, 10, expected);
+        var strips = RowStrips.Of(h, 16).Reverse().ToArray();
+        var shuffled = new FeatureColumns(w, h);
+        Parallel.ForEach(strips, s => shuffled.AddRows(s.FirstRow, s.RowCount, f.AsSpan(s.FirstRow * w, s.RowCount * w)));
+        Assert.Equal(inOrder.Count, shuffled.Count);
+        var actual = new float[w * h];
+        RasterKernels.EuclideanDistanceRows(shuffled.Complete(), 0, h, 10, 10, actual);
+        KernelTestData.AssertClose(expected, actual, 0f, "shuffled strips");
+    }
+
+    [Fact]
+    public void FeatureColumns_MissingOrRepeatedRows_CompleteSaysWhich()
+    {
+        var gap = new FeatureColumns(4, 10);
+        gap.AddRows(0, 3, new byte[12]);
+        gap.AddRows(5, 5, new byte[20]);
+        Assert.Contains("Rows 3..4 were never added", Assert.Throws<InvalidOperationException>(() => gap.Complete()).Message);
+        var twice = new FeatureColumns(4, 10);
+        twice.AddRows(0, 6, new byte[24]);
+        twice.AddRows(4, 6, new byte[24]);
+        Assert.Contains("Rows 4..5 were added twice", Assert.Throws<InvalidOperationException>(() => twice.Complete()).Message);
+        var shortOne = new FeatureColumns(4, 10);
+        shortOne.AddRows(0, 8, new byte[32]);
+        Assert.Contains("Rows 8..9 were never added", Assert.Throws<InvalidOperationException>(() => shortOne.Complete()).Message);
+    }
+
+    [Fact]
     public void EuclideanDistanceRows_NoFeature_AllNaN()
     {
         var cols = new FeatureColumns(5, 4);
