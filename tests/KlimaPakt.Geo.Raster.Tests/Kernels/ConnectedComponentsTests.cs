@@ -73,4 +73,77 @@ public class ConnectedComponentsTests
         Assert.Equal(1, RasterKernels.ConnectedComponents(cls, w, h, Connectivity.Four, 1, labels));
         Assert.All(labels.Where((_, i) => cls[i] != 0), l => Assert.Equal(1, l));
     }
+
+    /// <summary>
+    /// Independent reference: flood fill from each unlabelled cell in raster order (so components are numbered by their
+    /// first cell), then drop components below the minimum and renumber.
+    /// </summary>
+    private static int FloodFill(int[] cls, int w, int h, bool eight, long minCells, int[] labels)
+    {
+        Array.Clear(labels);
+        var members = new List<List<int>>();
+        var queue = new Queue<int>();
+        for (int start = 0; start < cls.Length; start++)
+        {
+            if (cls[start] == 0 || labels[start] != 0) continue;
+            var cellsOf = new List<int>();
+            members.Add(cellsOf);
+            labels[start] = members.Count;
+            queue.Enqueue(start);
+            while (queue.TryDequeue(out int i))
+            {
+                cellsOf.Add(i);
+                int r = i / w, c = i % w;
+                for (int dr = -1; dr <= 1; dr++)
+                for (int dc = -1; dc <= 1; dc++)
+                {
+                    if ((dr == 0 && dc == 0) || (!eight && dr != 0 && dc != 0)) continue;
+                    int rr = r + dr, cc = c + dc;
+                    if (rr < 0 || rr >= h || cc < 0 || cc >= w) continue;
+                    int j = rr * w + cc;
+                    if (cls[j] != cls[start] || labels[j] != 0) continue;
+                    labels[j] = members.Count;
+                    queue.Enqueue(j);
+                }
+            }
+        }
+        int kept = 0;
+        foreach (var m in members)
+        {
+            int label = m.Count >= minCells ? ++kept : 0;
+            foreach (int i in m) labels[i] = label;
+        }
+        return kept;
+    }
+
+    /// <summary>
+    /// Random class rasters (blobs and noise in three classes) large enough to be split into strips on all cores: the
+    /// labels equal a flood fill's exactly, on one core and on all, for both connectivities and minimum sizes.
+    /// </summary>
+    [Theory]
+    [InlineData(1031, 613, Connectivity.Eight, 1)]
+    [InlineData(1031, 613, Connectivity.Four, 1)]
+    [InlineData(700, 1500, Connectivity.Eight, 25)]
+    [InlineData(2049, 300, Connectivity.Four, 7)]
+    [InlineData(13, 17, Connectivity.Eight, 2)]
+    public void ConnectedComponents_RandomClasses_EqualFloodFillOnOneAndAllCores(int w, int h, Connectivity connectivity, long minCells)
+    {
+        var rng = new Random(w * 31 + h);
+        var cls = new int[w * h];
+        // Smooth-ish blobs: a coarse random field upsampled, plus 5 % noise cells.
+        int coarse = 9;
+        var field = new int[(w / coarse + 2) * (h / coarse + 2)];
+        for (int i = 0; i < field.Length; i++) field[i] = rng.Next(4);
+        for (int r = 0; r < h; r++)
+        for (int c = 0; c < w; c++)
+            cls[r * w + c] = rng.NextDouble() < 0.05 ? rng.Next(4) : field[(r / coarse) * (w / coarse + 2) + c / coarse];
+        var expected = new int[w * h];
+        int expectedCount = FloodFill(cls, w, h, connectivity == Connectivity.Eight, minCells, expected);
+        foreach (bool allCores in new[] { false, true })
+        {
+            var labels = new int[w * h];
+            Assert.Equal(expectedCount, RasterKernels.ConnectedComponents(cls, w, h, connectivity, minCells, labels, allCores));
+            Assert.Equal(expected, labels);
+        }
+    }
 }
