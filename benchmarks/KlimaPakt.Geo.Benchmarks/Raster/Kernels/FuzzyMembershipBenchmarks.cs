@@ -3,7 +3,10 @@ using KlimaPakt.Geo.Raster.Kernels;
 
 namespace KlimaPakt.Geo.Benchmarks.Raster.Kernels;
 
-/// <summary>Fuzzy membership (linear ramp: memory-bound; sigmoid: exp-bound) through the shared elementwise driver.</summary>
+/// <summary>
+/// Fuzzy membership (linear ramp: memory-bound; sigmoid: exp-bound) and a 5-class reclassification table through the
+/// shared elementwise driver.
+/// </summary>
 [MemoryDiagnoser]
 public class FuzzyMembershipBenchmarks
 {
@@ -40,4 +43,16 @@ public class FuzzyMembershipBenchmarks
 
     [Benchmark]
     public void SigmoidSimdAllCores() => RasterKernels.SigmoidMembership(_x, _y, 1f, 6f);
+
+    private static readonly ReclassRange[] s_classes =
+        [new(0f, 0.4f, 1), new(0.4f, 0.8f, 2), new(0.8f, 1.2f, 3), new(1.2f, 1.6f, 4), new(1.6f, 2f, 5)];
+
+    [Benchmark]
+    public void ReclassifyScalar() => RasterKernels.Reclassify(_x, _y, s_classes, float.NaN, KernelPath.Scalar, allCores: false);
+
+    [Benchmark]
+    public void ReclassifySimd() => RasterKernels.Reclassify(_x, _y, s_classes, float.NaN, KernelPath.Best, allCores: false);
+
+    [Benchmark]
+    public void ReclassifySimdAllCores() => RasterKernels.Reclassify(_x, _y, s_classes);
 }
