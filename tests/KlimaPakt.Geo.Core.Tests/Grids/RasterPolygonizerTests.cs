@@ -54,4 +54,57 @@ public class RasterPolygonizerTests
         Assert.Equal(c.CellCount * 625.0, c.Geometry.Area, 6);
         Assert.True(Math.Abs(c.Geometry.Area - polygon.Area) / polygon.Area < 0.03);
     }
+
+    /// <summary>
+    /// Random class rasters (blobs, noise and a checkerboard patch, so classes touch themselves diagonally and enclose
+    /// holes that touch their shells at a corner): every class geometry is valid, has the class's area, one polygon per
+    /// 4-connected component (the labelling kernel's count), and contains exactly the centres of its own cells.
+    /// </summary>
+    [Theory]
+    [InlineData(40, 30, 1)]
+    [InlineData(97, 61, 2)]
+    [InlineData(150, 120, 3)]
+    public void Polygonize_RandomClasses_ValidAreasComponentsAndCellCentres(int w, int h, int seed)
+    {
+        var grid = new GridSpec(2169, 1000, 5000, 10, 10, w, h);
+        var rng = new Random(seed);
+        var classes = new int[w * h];
+        var field = new int[(w / 5 + 1) * (h / 5 + 1)];
+        for (int i = 0; i < field.Length; i++) field[i] = rng.Next(4);
+        for (int r = 0; r < h; r++)
+        for (int c = 0; c < w; c++)
+        {
+            int v = field[(r / 5) * (w / 5 + 1) + c / 5];
+            if (rng.NextDouble() < 0.15) v = rng.Next(4);
+            if (r < 12 && c < 12) v = (r + c) % 2 == 0 ? 1 : 0; // checkerboard: every corner a diagonal contact
+            classes[r * w + c] = v;
+        }
+        // A "C" of class 2 whose enclosed cell touches the outside at a corner (a hole touching its shell).
+        int[] cShape = [2, 2, 2, 2, 0, 2, 2, 2, 0];
+        for (int k = 0; k < 9; k++) classes[(h - 3 + k / 3) * w + (w - 3 + k % 3)] = cShape[k];
+        var result = RasterPolygonizer.Polygonize(grid, classes);
+        var labels = new int[w * h];
+        KlimaPakt.Geo.Raster.Kernels.RasterKernels.ConnectedComponents(classes, w, h, KlimaPakt.Geo.Raster.Kernels.Connectivity.Four, 1, labels);
+        var locators = result.ToDictionary(c => c.Value, c => new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(c.Geometry));
+        foreach (var cls in result)
+        {
+            Assert.True(cls.Geometry.IsValid, $"class {cls.Value}: {new NetTopologySuite.Operation.Valid.IsValidOp(cls.Geometry).ValidationError}");
+            long cells = classes.Count(v => v == cls.Value);
+            Assert.Equal(cells, cls.CellCount);
+            Assert.Equal(cells * 100.0, cls.Geometry.Area, 6);
+            int components = Enumerable.Range(0, w * h).Where(i => classes[i] == cls.Value).Select(i => labels[i]).Distinct().Count();
+            Assert.Equal(components, cls.Geometry.NumGeometries);
+        }
+        for (int r = 0; r < h; r++)
+        for (int c = 0; c < w; c++)
+        {
+            var centre = new Coordinate(grid.CellCenterX(c), grid.CellCenterY(r));
+            foreach (var (value, locator) in locators)
+            {
+                var where = locator.Locate(centre);
+                Assert.True(where == (value == classes[r * w + c] ? Location.Interior : Location.Exterior),
+                    $"cell ({c}, {r}) of class {classes[r * w + c]}: {where} in class {value}");
+            }
+        }
+    }
 }
