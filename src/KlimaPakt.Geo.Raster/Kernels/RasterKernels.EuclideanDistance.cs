@@ -111,7 +111,8 @@ public static partial class RasterKernels
                     int c = 0;
                     // Vector path, square cells: the column distances go out as g² (int, Sentinel where g ≥ 2^15 or no
                     // feature) straight into the windowed search's padded input; no float row, no conversion loop.
-                    bool squared = path == KernelPath.Vector512 && cellSizeX == cellSizeY && w >= 16;
+                    int lanes = path == KernelPath.Vector512 ? 16 : path == KernelPath.Vector256 ? 8 : 0;
+                    bool squared = lanes > 0 && cellSizeX == cellSizeY && w >= lanes;
                     int* g2 = squared ? scratch.PaddedSquares() : null;
                     if (path == KernelPath.Vector512)
                     {
@@ -138,7 +139,31 @@ public static partial class RasterKernels
                             Vector512.ConditionalSelect(none.AsSingle(), Vector512.Create(float.PositiveInfinity), Vector512.ConvertToSingle(g)).Store(row + c);
                         }
                     }
-                    // Scalar reference and the (< 16) column tail.
+                    else if (path == KernelPath.Vector256)
+                    {
+                        var vr = Vector256.Create(r);
+                        for (; c <= w - 8; c += 8)
+                        {
+                            var b = Vector256.Load(pb + c);
+                            uint passed = Vector256.GreaterThan(vr, b).ExtractMostSignificantBits();
+                            if (passed != 0)
+                            {
+                                for (; passed != 0; passed &= passed - 1)
+                                    AdvanceColumn(c + System.Numerics.BitOperations.TrailingZeroCount(passed), r, above, below, next, start, rows, Far);
+                                b = Vector256.Load(pb + c);
+                            }
+                            var g = Vector256.Min(vr - Vector256.Load(pa + c), b - vr);
+                            if (squared)
+                            {
+                                Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(g, Vector256.Create(WindowMaxG)),
+                                    Vector256.Create(WindowSentinel), g * g).Store(g2 + c);
+                                continue;
+                            }
+                            var none = Vector256.GreaterThanOrEqual(g, Vector256.Create(Far / 2));
+                            Vector256.ConditionalSelect(none.AsSingle(), Vector256.Create(float.PositiveInfinity), Vector256.ConvertToSingle(g)).Store(row + c);
+                        }
+                    }
+                    // Scalar reference and the (< one vector) column tail.
                     for (; c < w; c++)
                     {
                         if (r > below[c]) AdvanceColumn(c, r, above, below, next, start, rows, Far);
@@ -148,7 +173,8 @@ public static partial class RasterKernels
                     }
                     if (squared)
                     {
-                        if (RowWindowed512(row, w, cellSizeX, scratch, squaresReady: true)) continue;
+                        if (lanes == 16 ? RowWindowed512(row, w, cellSizeX, scratch, squaresReady: true)
+                                        : RowWindowed256(row, w, cellSizeX, scratch, squaresReady: true)) continue;
                         // Sparse features: the window failed, and the envelope (which never fails) needs the row distances.
                         for (c = 0; c < w; c++)
                         {
@@ -355,6 +381,52 @@ public static partial class RasterKernels
     }
 
     /// <summary>
+    /// <see cref="RowWindowed512"/> eight columns at a time, for AVX2 machines: the same search, exit test and results
+    /// to the bit. Where d²·cell² is not exact in float the square roots are taken one lane at a time in double (AVX2
+    /// has no packed int64-to-double conversion; that case is rare: cell² not a float, or d² past 2^19 at 10 m).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe bool RowWindowed256(float* row, int width, double cell, EnvelopeScratch s, bool squaresReady = false)
+    {
+        int* g2 = s.PaddedSquares();
+        if (!squaresReady)
+            for (int x = 0; x < width; x++)
+            {
+                float g = row[x];
+                g2[x] = g < WindowMaxG ? (int)g * (int)g : WindowSentinel;
+            }
+        fixed (float* outScratch = s.Out)
+        {
+            float* result = squaresReady ? row : outScratch;
+            double cell2 = cell * cell;
+            float cell2Single = (float)cell2;
+            var exactBelow = Vector256.Create(FloatExactSquares(cell));
+            for (int x0 = 0; ; x0 = Math.Min(x0 + 8, width - 8))
+            {
+                var best = Vector256.Load(g2 + x0);
+                for (int t = 1; ; t += 4)
+                {
+                    var t2 = Vector256.Create(t * t);
+                    if (Vector256.GreaterThanOrEqualAll(t2, best)) break;
+                    if (t > WindowCells) return false; // the envelope takes this row (sparse features)
+                    var c1 = t2 + Vector256.Min(Vector256.Load(g2 + x0 + t), Vector256.Load(g2 + x0 - t));
+                    var c2 = Vector256.Create((t + 1) * (t + 1)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 1), Vector256.Load(g2 + x0 - t - 1));
+                    var c3 = Vector256.Create((t + 2) * (t + 2)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 2), Vector256.Load(g2 + x0 - t - 2));
+                    var c4 = Vector256.Create((t + 3) * (t + 3)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 3), Vector256.Load(g2 + x0 - t - 3));
+                    best = Vector256.Min(best, Vector256.Min(Vector256.Min(c1, c2), Vector256.Min(c3, c4)));
+                }
+                if (Vector256.LessThanAll(best, exactBelow))
+                    Vector256.Sqrt(Vector256.ConvertToSingle(best) * cell2Single).Store(result + x0);
+                else
+                    for (int l = 0; l < 8; l++) result[x0 + l] = (float)Math.Sqrt(best[l] * cell2);
+                if (x0 == width - 8) break;
+            }
+            if (!squaresReady) new Span<float>(result, width).CopyTo(new Span<float>(row, width));
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Integer squared distances d² below this bound give a d²·cell² that float32 holds exactly (0 when cell² itself is
     /// not a float): cell² = m·2^e with m odd, so the product is exact while d² &lt; 2^(24 − bits(m)).
     /// </summary>
@@ -388,6 +460,7 @@ public static partial class RasterKernels
     private static unsafe void RowEnvelope(float* row, int width, double dx, double dy, EnvelopeScratch s, KernelPath path)
     {
         if (dx == dy && path == KernelPath.Vector512 && width >= 16 && RowWindowed512(row, width, dx, s)) return;
+        if (dx == dy && path == KernelPath.Vector256 && width >= 8 && RowWindowed256(row, width, dx, s)) return;
         if (dx == dy && width <= 1 << 20)
         {
             RowEnvelopeSquare(row, width, dx, s);

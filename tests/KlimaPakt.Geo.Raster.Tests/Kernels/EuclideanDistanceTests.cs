@@ -110,21 +110,25 @@ public class EuclideanDistanceRowsTests
         var cols = new FeatureColumns(w, h);
         for (int r = 0; r < h; r += 7) cols.AddRows(r, Math.Min(7, h - r), f.AsSpan(r * w, Math.Min(7, h - r) * w));
         cols.Complete();
-        var actual = new float[w * h];
-        for (int r = 0; r < h; r += 13)
+        foreach (var path in KernelTestData.VectorPaths)
         {
-            int n = Math.Min(13, h - r);
-            RasterKernels.EuclideanDistanceRows(cols, r, n, dx, dy, actual.AsSpan(r * w, n * w));
+            var actual = new float[w * h];
+            for (int r = 0; r < h; r += 13)
+            {
+                int n = Math.Min(13, h - r);
+                RasterKernels.EuclideanDistanceRows(cols, r, n, dx, dy, actual.AsSpan(r * w, n * w), path);
+            }
+            KernelTestData.AssertClose(expected, actual, 0f, $"rows ({path}) vs in-memory");
         }
-        KernelTestData.AssertClose(expected, actual, 0f, "rows vs in-memory");
     }
 
     [Theory]
     [InlineData(511, new[] { 0, 510 })]      // farthest cell 255 columns away: the vector window's edge, no fallback
     [InlineData(515, new[] { 0, 514 })]      // 257 away: past the window, the row falls back to the envelope
     [InlineData(700, new[] { 3 })]           // one feature: most of the row beyond the window
-    [InlineData(16, new[] { 15 })]           // exactly one vector block
+    [InlineData(16, new[] { 15 })]           // exactly one vector block (two of eight lanes)
     [InlineData(17, new[] { 0 })]            // one block plus an overlapping tail block
+    [InlineData(9, new[] { 4 })]             // narrower than 16 lanes: the eight-lane window or the envelope
     public void EuclideanDistanceRows_WindowEdgesAndFallback_EqualScalarEnvelope(int w, int[] featureColumns)
     {
         const int h = 5;
@@ -134,12 +138,16 @@ public class EuclideanDistanceRowsTests
         RasterKernels.EuclideanDistance(f, w, h, 10, 10, expected, KernelPath.Scalar, allCores: false);
         var cols = new FeatureColumns(w, h);
         cols.AddRows(0, h, f);
-        var actual = new float[w * h];
-        RasterKernels.EuclideanDistanceRows(cols.Complete(), 0, h, 10, 10, actual);
-        KernelTestData.AssertClose(expected, actual, 0f, $"window w={w}");
-        var inMemory = new float[w * h];
-        RasterKernels.EuclideanDistance(f, w, h, 10, 10, inMemory, KernelPath.Vector512);
-        KernelTestData.AssertClose(expected, inMemory, 0f, $"in-memory vector w={w}");
+        cols.Complete();
+        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector512 })
+        {
+            var actual = new float[w * h];
+            RasterKernels.EuclideanDistanceRows(cols, 0, h, 10, 10, actual, path);
+            KernelTestData.AssertClose(expected, actual, 0f, $"window w={w} {path}");
+            var inMemory = new float[w * h];
+            RasterKernels.EuclideanDistance(f, w, h, 10, 10, inMemory, path);
+            KernelTestData.AssertClose(expected, inMemory, 0f, $"in-memory w={w} {path}");
+        }
     }
 
     /// <summary>
@@ -173,7 +181,7 @@ public class EuclideanDistanceRowsTests
         var cols = new FeatureColumns(w, h);
         cols.AddRows(0, h, f);
         cols.Complete();
-        foreach (var path in new[] { KernelPath.Scalar, KernelPath.Best })
+        foreach (var path in new[] { KernelPath.Scalar, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Best })
         {
             var actual = new float[w * h];
             RasterKernels.EuclideanDistanceRows(cols, 0, h, cell, cell, actual, path);

@@ -39,6 +39,9 @@ public class EuclideanDistanceBenchmarks
     public void Scalar() => RasterKernels.EuclideanDistance(_features, Size, Size, 10, 10, _distance, KernelPath.Scalar, allCores: false);
 
     [Benchmark]
+    public void Simd256() => RasterKernels.EuclideanDistance(_features, Size, Size, 10, 10, _distance, KernelPath.Vector256, allCores: false);
+
+    [Benchmark]
     public void Simd() => RasterKernels.EuclideanDistance(_features, Size, Size, 10, 10, _distance, KernelPath.Best, allCores: false);
 
     [Benchmark]
