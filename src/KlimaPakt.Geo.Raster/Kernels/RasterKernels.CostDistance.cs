@@ -79,7 +79,8 @@ public static partial class RasterKernels
         double minEdge = 2.0 * minCost * half.Min(), maxEdge = 2.0 * maxCost * half.Max();
 
         var dist = LargeArrays.Allocate<double>(n);
-        dist.AsSpan().Fill(double.PositiveInfinity);
+        // Filling faults in half a GiB of fresh pages at 8192² (seconds on the project's VMs): on all cores.
+        ForChunks(n, allCores: true, (start, count) => dist.AsSpan((int)start, (int)count).Fill(double.PositiveInfinity));
         if (!backLinks.IsEmpty) backLinks[..n].Fill(BackLinkUnreached);
 
         long reached;
