@@ -36,8 +36,7 @@ public static class WindPotentialCalculator
         int factor = Math.Max(1, (int)Math.Round(p.OutputCellSizeMeters / p.CellSizeMeters));
 
         await stage("rasterise", 15);
-        var zones = new int[n];
-        for (int c = 0; c < inputs.Communes.Count; c++) GeometryRasterizer.Burn(grid, inputs.Communes[c].Boundary, zones.AsSpan(), c + 1);
+        var zones = GeometryRasterizer.Rasterize(grid, inputs.Communes.Select((c, i) => (c.Boundary, i + 1))).Cells;
         float[]? slope = inputs.ElevationMeters is { } dem ? ExclusionCalculator.SlopeDegrees(grid, dem) : null;
         if (slope is null) notes.Add("no DEM for the region: the slope rule and criterion are skipped");
 
