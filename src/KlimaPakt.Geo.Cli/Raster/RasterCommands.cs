@@ -3,6 +3,7 @@ using System.Globalization;
 using KlimaPakt.Geo.Raster.Gdal;
 using KlimaPakt.Geo.Raster.Kernels;
 using KlimaPakt.Geo.Raster.Operations;
+using Spectre.Console;
 
 namespace KlimaPakt.Geo.Cli.Raster;
 
@@ -40,7 +41,8 @@ public static class RasterCommands
         cmd.SetAction(p => Run(() =>
         {
             var layers = p.GetValue(layer)!.Select(ParseLayer).ToList();
-            var r = ScoreOperation.Run(layers, p.GetValue(mask), p.GetValue(output)!, ParseCompression(p.GetValue(compress)));
+            var r = WithProgress("score", progress =>
+                ScoreOperation.Run(layers, p.GetValue(mask), p.GetValue(output)!, ParseCompression(p.GetValue(compress)), progress: progress));
             Console.Error.WriteLine(Invariant($"score: {r.Grid.Width}x{r.Grid.Height} cells, {layers.Count} layers, {r.Seconds:F3} s -> {p.GetValue(output)}"));
         }));
         return cmd;
@@ -54,7 +56,8 @@ public static class RasterCommands
         var cmd = new Command("distance", "Exact Euclidean distance between cell centres to the nearest feature cell.") { features, output, compress };
         cmd.SetAction(p => Run(() =>
         {
-            var r = DistanceOperation.Run(p.GetValue(features)!, p.GetValue(output)!, ParseCompression(p.GetValue(compress)));
+            var r = WithProgress("distance", progress =>
+                DistanceOperation.Run(p.GetValue(features)!, p.GetValue(output)!, ParseCompression(p.GetValue(compress)), progress));
             Console.Error.WriteLine(Invariant($"distance: {r.Grid.Width}x{r.Grid.Height} cells, {r.Seconds:F3} s -> {p.GetValue(output)}"));
         }));
         return cmd;
@@ -90,11 +93,36 @@ public static class RasterCommands
                 "map" => CostDistanceUnits.MapUnits,
                 var other => throw new UsageException($"--units must be 'cells' or 'map', not '{other}'"),
             };
-            var r = CostDistanceOperation.Run(p.GetValue(cost)!, sources, p.GetValue(output)!, p.GetValue(paths), u,
-                ParseCompression(p.GetValue(compress)));
+            var r = WithProgress("cost-distance", progress => CostDistanceOperation.Run(p.GetValue(cost)!, sources, p.GetValue(output)!,
+                p.GetValue(paths), u, ParseCompression(p.GetValue(compress)), progress));
             Console.Error.WriteLine(Invariant($"cost: {r.Grid.Width}x{r.Grid.Height} cells, {sources.Count} sources, {r.Seconds:F3} s -> {p.GetValue(output)}"));
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Runs an operation with a progress bar on an interactive terminal; when output is redirected (scripts, CI,
+    /// benchmarks) it runs without one, and the one-line summary after it is all that is printed.
+    /// </summary>
+    private static RasterOperationResult WithProgress(string label, Func<IProgress<double>?, RasterOperationResult> operation)
+    {
+        if (Console.IsOutputRedirected) return operation(null);
+        return AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(label, maxValue: 1);
+                var result = operation(new SynchronousProgress(v => task.Value = Math.Max(task.Value, v)));
+                task.Value = 1;
+                return result;
+            });
+    }
+
+    /// <summary>Reports on the calling thread (the operations report from their worker threads; the bar is thread-safe).</summary>
+    private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
     }
 
     // One error path: file problems name the file, usage problems name the option; both exit non-zero without a stack trace.

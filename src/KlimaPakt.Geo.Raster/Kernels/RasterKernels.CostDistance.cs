@@ -48,10 +48,11 @@ public static partial class RasterKernels
     /// <param name="backLinks">Optional output (empty for none): direction code 1..8 towards the previous cell on the
     /// least-cost path (E, NE, N, NW, W, SW, S, SE), <see cref="BackLinkSource"/> on sources, <see cref="BackLinkUnreached"/> elsewhere.</param>
     /// <param name="forceHeap">Use the heap even when the bucket queue applies (tests compare the two).</param>
+    /// <param name="progress">Optional share of the grid's cells settled (0..1), every 2^20 cells and at the end.</param>
     /// <returns>Number of cells reached.</returns>
     public static long CostDistance(ReadOnlySpan<float> cost, int width, int height, ReadOnlySpan<(int Column, int Row)> sources,
         double cellSizeX, double cellSizeY, CostDistanceUnits units, Span<float> accumulated, Span<byte> backLinks = default,
-        bool forceHeap = false)
+        bool forceHeap = false, IProgress<double>? progress = null)
     {
         long cells = (long)width * height;
         if (cost.Length < cells || accumulated.Length < cells) throw new ArgumentException($"Cost and output need {cells} cells.");
@@ -89,14 +90,15 @@ public static partial class RasterKernels
         if (!forceHeap && minEdge > 0 && maxEdge / minEdge < 4e6)
         {
             var q = new BucketFrontier(minEdge, maxEdge);
-            reached = Search(ref q, cost, width, height, sources, half, dist, backLinks);
+            reached = Search(ref q, cost, width, height, sources, half, dist, backLinks, progress);
         }
         else
         {
             var q = new HeapFrontier(1 << 16);
-            reached = Search(ref q, cost, width, height, sources, half, dist, backLinks);
+            reached = Search(ref q, cost, width, height, sources, half, dist, backLinks, progress);
         }
 
+        progress?.Report(1);
         var acc = accumulated;
         for (int i = 0; i < n; i++)
         {
@@ -108,7 +110,7 @@ public static partial class RasterKernels
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, one long loop: no tier 0
     private static long Search<TFrontier>(ref TFrontier q, ReadOnlySpan<float> cost, int width, int height,
-        ReadOnlySpan<(int Column, int Row)> sources, double[] half, double[] dist, Span<byte> backLinks)
+        ReadOnlySpan<(int Column, int Row)> sources, double[] half, double[] dist, Span<byte> backLinks, IProgress<double>? progress)
         where TFrontier : struct, IFrontier
     {
         bool links = !backLinks.IsEmpty;
@@ -140,7 +142,7 @@ public static partial class RasterKernels
             double d = dist[i];
             if (double.IsNegative(d)) continue; // stale duplicate: the cell was settled at a lower cost
             dist[i] = -d;
-            reached++;
+            if ((++reached & ((1 << 20) - 1)) == 0) progress?.Report((double)reached / dist.Length);
             double ci = cost[i];
             int r = i / width, c = i - r * width;
             // Interior cells (the vast majority) skip the per-neighbour bounds test.

@@ -17,9 +17,11 @@ public static class CostDistanceOperation
     /// <param name="pathsPath">Optional back-link output.</param>
     /// <param name="units">Step-length units (GRASS-compatible cells by default).</param>
     /// <param name="compression">Output compression.</param>
+    /// <param name="progress">Optional progress (0..1): the search's share of cells settled, then 1 once written.</param>
     /// <exception cref="RasterFileException">A source lies outside the raster.</exception>
     public static RasterOperationResult Run(string costPath, IReadOnlyList<(double X, double Y)> sources, string outPath,
-        string? pathsPath = null, CostDistanceUnits units = CostDistanceUnits.Cells, TiffCompression compression = TiffCompression.Deflate)
+        string? pathsPath = null, CostDistanceUnits units = CostDistanceUnits.Cells, TiffCompression compression = TiffCompression.Deflate,
+        IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -37,10 +39,17 @@ public static class CostDistanceOperation
         var accumulated = cost;
         var links = pathsPath is null ? null : new Raster<byte>(grid, zeroed: false);
         long reached = RasterKernels.CostDistance(cost.Cells, grid.Width, grid.Height, cells, grid.CellSizeX, grid.CellSizeY, units,
-            accumulated.Cells, links is null ? default : links.Cells);
+            accumulated.Cells, links is null ? default : links.Cells, progress: progress is null ? null : new Scaled(progress, 0.95));
         if (reached == 0) throw new RasterFileException(costPath, "every source lies on a NoData or negative-cost cell");
         GeoTiff.Write(outPath, accumulated, compression);
         if (links is not null) GeoTiff.Write(pathsPath!, links, RasterKernels.BackLinkUnreached, compression);
+        progress?.Report(1);
         return new RasterOperationResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>The search's progress mapped onto the first part of the operation's (writing takes the rest).</summary>
+    private sealed class Scaled(IProgress<double> inner, double share) : IProgress<double>
+    {
+        public void Report(double value) => inner.Report(value * share);
     }
 }

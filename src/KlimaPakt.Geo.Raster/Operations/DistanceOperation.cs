@@ -15,7 +15,9 @@ public static class DistanceOperation
     /// <param name="featuresPath">Feature raster (non-zero = feature; read as bytes).</param>
     /// <param name="outPath">Output float32 GeoTIFF on the same grid.</param>
     /// <param name="compression">Output compression.</param>
-    public static RasterOperationResult Run(string featuresPath, string outPath, TiffCompression compression = TiffCompression.Deflate)
+    /// <param name="progress">Optional share of the output written so far (0..1), reported per band of 256 rows.</param>
+    public static RasterOperationResult Run(string featuresPath, string outPath, TiffCompression compression = TiffCompression.Deflate,
+        IProgress<double>? progress = null)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         GridSpec grid;
@@ -29,7 +31,7 @@ public static class DistanceOperation
         features.Complete();
         using var writer = GeoTiffWriter.CreateFloat32(outPath, grid, compression);
         var strips = RowStrips.Of(grid.Height, GeoTiffWriter.TileSize).ToArray();
-        int next = -1;
+        int next = -1, done = 0;
         RasterKernels.ParallelRange(Environment.ProcessorCount, strips.Length > 1, _ =>
         {
             var band = GC.AllocateUninitializedArray<float>(GeoTiffWriter.TileSize * grid.Width);
@@ -40,6 +42,7 @@ public static class DistanceOperation
                 var (row, n) = strips[s];
                 RasterKernels.EuclideanDistanceRows(features, row, n, grid.CellSizeX, grid.CellSizeY, band);
                 writer.WriteStrip(row, n, band, tile);
+                progress?.Report((double)Interlocked.Increment(ref done) / strips.Length);
             }
         });
         return new RasterOperationResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -29,9 +29,10 @@ public static class ScoreOperation
     /// <param name="outPath">Output float32 GeoTIFF.</param>
     /// <param name="compression">Output compression.</param>
     /// <param name="rowsPerStrip">Rows per strip (0: about 16 MiB per float strip, a multiple of the 256-row tile height).</param>
+    /// <param name="progress">Optional share of the output written so far (0..1), reported per strip or row of tiles.</param>
     /// <exception cref="RasterFileException">An input is missing, unreadable or not on the first layer's grid.</exception>
     public static RasterOperationResult Run(IReadOnlyList<WeightedLayer> layers, string? maskPath, string outPath,
-        TiffCompression compression = TiffCompression.Deflate, int rowsPerStrip = 0)
+        TiffCompression compression = TiffCompression.Deflate, int rowsPerStrip = 0, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0) throw new ArgumentException("At least one layer is required.", nameof(layers));
@@ -40,14 +41,14 @@ public static class ScoreOperation
         foreach (var l in layers.Skip(1)) CheckAligned(l.Path, grid);
         if (maskPath is not null) CheckAligned(maskPath, grid);
 
-        if (TryRunByTiles(layers, maskPath, outPath, grid, compression))
+        if (TryRunByTiles(layers, maskPath, outPath, grid, compression, progress))
             return new RasterOperationResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
 
         int rows = rowsPerStrip > 0 ? rowsPerStrip : RowStrips.RowsFor(grid.Width);
         var strips = RowStrips.Of(grid.Height, rows).ToArray();
         float[] weights = layers.Select(l => l.Weight).ToArray();
         int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, strips.Length));
-        int next = -1;
+        int next = -1, done = 0;
         var gate = new object();
         using var writer = GeoTiffWriter.CreateFloat32(outPath, grid, compression);
         Exception? failure = null;
@@ -98,6 +99,7 @@ public static class ScoreOperation
                     RasterKernels.WeightedOverlay(mem, weights, mask is null ? [] : maskBuf.AsSpan(0, len), outBuf.AsSpan(0, len),
                         RasterKernels.FileNoData, allCores: false);
                     lock (writer) writer.WriteRows(row, n, outBuf, alreadyNoData: true);
+                    progress?.Report((double)Interlocked.Increment(ref done) / strips.Length);
                 }
             }
             finally
@@ -114,7 +116,7 @@ public static class ScoreOperation
     /// there is no row/tile reshuffling and no block cache. Returns false (nothing written) when an input does not qualify.
     /// </summary>
     private static bool TryRunByTiles(IReadOnlyList<WeightedLayer> layers, string? maskPath, string outPath, GridSpec grid,
-        TiffCompression compression)
+        TiffCompression compression, IProgress<double>? progress)
     {
         const int T = GeoTiffWriter.TileSize;
         var opened = new List<DirectTiles>();
@@ -137,7 +139,7 @@ public static class ScoreOperation
             float[] weights = layers.Select(l => l.Weight).ToArray();
             int across = inputs[0].TilesAcross, down = inputs[0].TilesDown;
             long tiles = (long)across * down;
-            long next = -1;
+            long next = -1, done = 0;
             using var writer = GeoTiffWriter.CreateFloat32(outPath, grid, compression);
             RasterKernels.ParallelRange(Environment.ProcessorCount, Environment.ProcessorCount > 1, _ =>
             {
@@ -158,6 +160,8 @@ public static class ScoreOperation
                     mask?.Read<byte>(tx, ty, maskBuf);
                     RasterKernels.WeightedOverlay(mem, weights, maskBuf, outBuf, RasterKernels.FileNoData, allCores: false);
                     lock (writer) writer.WriteTile<float>(tx, ty, outBuf);
+                    long written = Interlocked.Increment(ref done);
+                    if (written % across == 0 || written == tiles) progress?.Report((double)written / tiles);
                 }
             });
             return true;

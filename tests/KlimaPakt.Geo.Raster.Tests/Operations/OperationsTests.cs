@@ -100,4 +100,55 @@ public class OperationsTests
         var e = Assert.Throws<RasterFileException>(() => CostDistanceOperation.Run(costPath, [(0, 0)], Path.Combine(dir, "o.tif")));
         Assert.Contains("cost.tif", e.Message);
     }
+
+    /// <summary>Collects reports on the reporting thread (operations report from their workers).</summary>
+    private sealed class Reports : IProgress<double>
+    {
+        private readonly List<double> _values = [];
+
+        public void Report(double value)
+        {
+            lock (_values) _values.Add(value);
+        }
+
+        public double[] Sorted()
+        {
+            lock (_values) return [.. _values.Order()];
+        }
+    }
+
+    /// <summary>
+    /// Each operation reports its share of the output written: one report per strip, row of tiles or band (in any order
+    /// across threads), ending at 1; cost-distance reports the search (scaled to 95 %) and then 1 once written.
+    /// </summary>
+    [Fact]
+    public void Operations_ReportProgressPerUnitOfOutputUpToOne()
+    {
+        var dir = TestFiles.TempDir();
+        var layer = Path.Combine(dir, "c.tif");
+        GeoTiff.Write(layer, Layer(1, 0), TiffCompression.None);
+        var tiled = new Reports();
+        ScoreOperation.Run([new(layer, 1)], null, Path.Combine(dir, "s1.tif"), progress: tiled);
+        Assert.Equal([1 / 3.0, 2 / 3.0, 1], tiled.Sorted(), new Tolerance());   // 3 × 3 tiles of 256², reported per row of tiles
+        var strips = new Reports();
+        GeoTiff.Write(layer, Layer(1, 0), TiffCompression.Deflate);
+        ScoreOperation.Run([new(layer, 1)], null, Path.Combine(dir, "s2.tif"), rowsPerStrip: 100, progress: strips);
+        Assert.Equal(Enumerable.Range(1, 6).Select(k => k / 6.0), strips.Sorted(), new Tolerance()); // 530 rows in strips of 100
+        var f = new Raster<byte>(s_grid);
+        f.Cells[1234] = 1;
+        GeoTiff.Write(Path.Combine(dir, "f.tif"), f, compression: TiffCompression.None);
+        var bands = new Reports();
+        DistanceOperation.Run(Path.Combine(dir, "f.tif"), Path.Combine(dir, "d.tif"), progress: bands);
+        Assert.Equal([1 / 3.0, 2 / 3.0, 1], bands.Sorted(), new Tolerance()); // bands of 256 rows
+        var cost = new Reports();
+        CostDistanceOperation.Run(layer, [s_grid.CellCenter(5, 5)], Path.Combine(dir, "a.tif"), progress: cost);
+        Assert.Equal([0.95, 1], cost.Sorted(), new Tolerance());
+    }
+
+    private sealed class Tolerance : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-9;
+
+        public int GetHashCode(double obj) => 0;
+    }
 }
