@@ -133,9 +133,9 @@ public static class RasterPolygonizer
                 foreach (var simple in SplitAtRepeatedVertices(ring))
                 {
                     var coords = simple.Select(k => Coordinate(grid, k)).Append(Coordinate(grid, simple[0])).ToArray();
-                    double area = SignedArea(coords);
                     var linear = factory.CreateLinearRing(coords);
-                    if (area > 0) shells.Add((linear, area));
+                    // The class lies left of every edge: anticlockwise rings bound it from outside, clockwise ones are holes.
+                    if (NetTopologySuite.Algorithm.Orientation.IsCCW(coords)) shells.Add((linear, NetTopologySuite.Algorithm.Area.OfRing(coords)));
                     else holes.Add((linear, PointInsideHole(grid, simple)));
                 }
             // Each hole belongs to the smallest shell around a point just inside it.
@@ -242,13 +242,6 @@ public static class RasterPolygonizer
             // Right of (dx, dy) is (dy, −dx).
             double mx = a.X + (dx != 0 ? dx * grid.CellSizeX * 0.5 : 0), my = a.Y + (dy != 0 ? dy * grid.CellSizeY * 0.5 : 0);
             return new Coordinate(mx + dy * grid.CellSizeX * 0.25, my - dx * grid.CellSizeY * 0.25);
-        }
-
-        private static double SignedArea(Coordinate[] ring)
-        {
-            double s = 0;
-            for (int i = 0; i + 1 < ring.Length; i++) s += ring[i].X * ring[i + 1].Y - ring[i + 1].X * ring[i].Y;
-            return s / 2;
         }
     }
 }
