@@ -74,6 +74,7 @@ public static class GeometryRasterizer
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(features);
         var list = features.ToList();
+        foreach (var (g, _) in list) ArgumentNullException.ThrowIfNull(g, nameof(features));
         var raster = new Raster<T>(grid, zeroed: false);
         // Bands of rows on all cores: each band fills its rows and burns every feature, in order, into them only, so
         // later features still overwrite earlier ones cell by cell; a feature outside a band costs its bounds check.
@@ -85,7 +86,6 @@ public static class GeometryRasterizer
             cells.Slice((int)((long)band.First * grid.Width), (int)((long)(band.End - band.First) * grid.Width)).Fill(background);
             foreach (var (g, v) in list)
             {
-                ArgumentNullException.ThrowIfNull(g);
                 var env = g.EnvelopeInternal;
                 if (env.IsNull || !band.Overlaps((grid.OriginY - env.MaxY) / grid.CellSizeY, (grid.OriginY - env.MinY) / grid.CellSizeY)) continue;
                 BurnRows(grid, g, cells, v, allTouched, band);

@@ -121,8 +121,9 @@ public static class RasterPolygonizer
 
         public void Add(long from, long to, byte direction)
         {
-            if (_out.TryGetValue(from, out var e)) _out[from] = (e.End1, e.Dir1, to, direction);
-            else _out[from] = (to, direction, -1, 0);
+            if (!_out.TryGetValue(from, out var e)) _out[from] = (to, direction, -1, 0);
+            else if (e.End2 < 0) _out[from] = (e.End1, e.Dir1, to, direction);
+            else throw new InvalidOperationException("Three boundary edges leave one vertex (polygoniser invariant broken).");
         }
 
         public Geometry Polygons(GridSpec grid, GeometryFactory factory)

@@ -173,8 +173,7 @@ public static partial class RasterKernels
                     }
                     if (squared)
                     {
-                        if (lanes == 16 ? RowWindowed512(row, w, cellSizeX, scratch, squaresReady: true)
-                                        : RowWindowed256(row, w, cellSizeX, scratch, squaresReady: true)) continue;
+                        if (RowWindowed(row, w, cellSizeX, scratch, lanes, squaresReady: true)) continue;
                         // Sparse features: the window failed, and the envelope (which never fails) needs the row distances.
                         for (c = 0; c < w; c++)
                         {
@@ -315,17 +314,22 @@ public static partial class RasterKernels
     private const int WindowPadding = WindowCells + 32;
 
     /// <summary>
-    /// Vector row pass for square cells: d²(x) = min over t of t² + g²(x ± t), 16 columns per vector, searching outwards
-    /// only while t² is below the largest d² found so far in the vector (since d²(x) ≤ g²(x), t never exceeds the largest
-    /// column distance in the block). Branch-free except for the exit test, where the envelope mispredicts on almost
-    /// every pop; ~5× faster on dense features. Same exact integer d² and same √(d²·cell²) as the envelope, so results
-    /// are bit-identical. Returns false when some cell's nearest feature is more than <see cref="WindowCells"/> columns
-    /// away; then the envelope handles the row. With <paramref name="squaresReady"/> the caller has written g² into the
-    /// scratch and results go straight into <paramref name="row"/> (partly written on false); otherwise g² comes from the
-    /// float row, which stays untouched on false.
+    /// Vector row pass for square cells: d²(x) = min over t of t² + g²(x ± t), one vector of columns at a time, searching
+    /// outwards only while t² is below the largest d² found so far in the vector (since d²(x) ≤ g²(x), t never exceeds
+    /// the largest column distance in the block). Branch-free except for the exit test, where the envelope mispredicts
+    /// on almost every pop; ~5× faster on dense features. Same exact integer d² and same √(d²·cell²) as the envelope, so
+    /// results are bit-identical. Returns false when some cell's nearest feature is more than <see cref="WindowCells"/>
+    /// columns away; then the envelope handles the row. With <paramref name="squaresReady"/> the caller has written g²
+    /// into the scratch and results go straight into <paramref name="row"/> (partly written on false); otherwise g² comes
+    /// from the float row, which stays untouched on false.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe bool RowWindowed512(float* row, int width, double cell, EnvelopeScratch s, bool squaresReady = false)
+    /// <param name="row">Row distances in (unless <paramref name="squaresReady"/>), map-unit distances out.</param>
+    /// <param name="width">Columns.</param>
+    /// <param name="cell">Cell size in map units.</param>
+    /// <param name="s">This thread's scratch (holds the padded g²).</param>
+    /// <param name="lanes">16 (AVX-512) or 8 (AVX2) columns per vector.</param>
+    /// <param name="squaresReady">Whether the caller has already written g² into the scratch.</param>
+    private static unsafe bool RowWindowed(float* row, int width, double cell, EnvelopeScratch s, int lanes, bool squaresReady = false)
     {
         int* g2 = s.PaddedSquares();
         if (!squaresReady)
@@ -339,89 +343,85 @@ public static partial class RasterKernels
             // With the squares prepared by the caller the row's contents are not needed again (a failed search makes the
             // caller rebuild them), so results go straight into it; otherwise they wait in scratch until the row succeeds.
             float* result = squaresReady ? row : outScratch;
-            var cell2 = Vector512.Create(cell * cell);
-            // √ in float gives the same bits as √ in double rounded to float (double has more than 2 × 24 + 2 bits) as
-            // long as d²·cell² is exact in float: true for d² below FloatExactSquares(cell) (2^19 for 10 m cells).
-            float cell2Single = (float)(cell * cell);
-            var exactBelow = Vector512.Create(FloatExactSquares(cell));
-            // Overlapping last block instead of a scalar tail: each column's result depends only on g², not on the row
-            // being written, so computing a column twice is harmless.
-            for (int x0 = 0; ; x0 = Math.Min(x0 + 16, width - 16))
-            {
-                var best = Vector512.Load(g2 + x0);
-                // Four distances per exit test: the test (compare + mask test + branch) costs as much as a candidate.
-                // Searching a few steps further than needed cannot change the minimum, only cost those steps.
-                for (int t = 1; ; t += 4)
-                {
-                    var t2 = Vector512.Create(t * t);
-                    if (Vector512.GreaterThanOrEqualAll(t2, best)) break;
-                    if (t > WindowCells) return false; // the envelope takes this row (sparse features)
-                    var c1 = t2 + Vector512.Min(Vector512.Load(g2 + x0 + t), Vector512.Load(g2 + x0 - t));
-                    var c2 = Vector512.Create((t + 1) * (t + 1)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 1), Vector512.Load(g2 + x0 - t - 1));
-                    var c3 = Vector512.Create((t + 2) * (t + 2)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 2), Vector512.Load(g2 + x0 - t - 2));
-                    var c4 = Vector512.Create((t + 3) * (t + 3)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 3), Vector512.Load(g2 + x0 - t - 3));
-                    best = Vector512.Min(best, Vector512.Min(Vector512.Min(c1, c2), Vector512.Min(c3, c4)));
-                }
-                if (Vector512.LessThanAll(best, exactBelow))
-                {
-                    Vector512.Sqrt(Vector512.ConvertToSingle(best) * cell2Single).Store(result + x0);
-                }
-                else
-                {
-                    var (lo, hi) = Vector512.Widen(best);
-                    var dLo = Vector512.Sqrt(Vector512.ConvertToDouble(lo) * cell2);
-                    var dHi = Vector512.Sqrt(Vector512.ConvertToDouble(hi) * cell2);
-                    Vector512.Narrow(dLo, dHi).Store(result + x0);
-                }
-                if (x0 == width - 16) break;
-            }
+            if (!(lanes == 16 ? WindowSearch512(g2, result, width, cell) : WindowSearch256(g2, result, width, cell))) return false;
             if (!squaresReady) new Span<float>(result, width).CopyTo(new Span<float>(row, width));
         }
         return true;
     }
 
+    /// <summary>The windowed search 16 columns at a time (see <see cref="RowWindowed"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe bool WindowSearch512(int* g2, float* result, int width, double cell)
+    {
+        var cell2 = Vector512.Create(cell * cell);
+        // √ in float gives the same bits as √ in double rounded to float (double has more than 2 × 24 + 2 bits) as
+        // long as d²·cell² is exact in float: true for d² below FloatExactSquares(cell) (2^19 for 10 m cells).
+        float cell2Single = (float)(cell * cell);
+        var exactBelow = Vector512.Create(FloatExactSquares(cell));
+        // Overlapping last block instead of a scalar tail: each column's result depends only on g², not on the row
+        // being written, so computing a column twice is harmless.
+        for (int x0 = 0; ; x0 = Math.Min(x0 + 16, width - 16))
+        {
+            var best = Vector512.Load(g2 + x0);
+            // Four distances per exit test: the test (compare + mask test + branch) costs as much as a candidate.
+            // Searching a few steps further than needed cannot change the minimum, only cost those steps.
+            for (int t = 1; ; t += 4)
+            {
+                var t2 = Vector512.Create(t * t);
+                if (Vector512.GreaterThanOrEqualAll(t2, best)) break;
+                if (t > WindowCells) return false; // the envelope takes this row (sparse features)
+                var c1 = t2 + Vector512.Min(Vector512.Load(g2 + x0 + t), Vector512.Load(g2 + x0 - t));
+                var c2 = Vector512.Create((t + 1) * (t + 1)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 1), Vector512.Load(g2 + x0 - t - 1));
+                var c3 = Vector512.Create((t + 2) * (t + 2)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 2), Vector512.Load(g2 + x0 - t - 2));
+                var c4 = Vector512.Create((t + 3) * (t + 3)) + Vector512.Min(Vector512.Load(g2 + x0 + t + 3), Vector512.Load(g2 + x0 - t - 3));
+                best = Vector512.Min(best, Vector512.Min(Vector512.Min(c1, c2), Vector512.Min(c3, c4)));
+            }
+            if (Vector512.LessThanAll(best, exactBelow))
+            {
+                Vector512.Sqrt(Vector512.ConvertToSingle(best) * cell2Single).Store(result + x0);
+            }
+            else
+            {
+                var (lo, hi) = Vector512.Widen(best);
+                var dLo = Vector512.Sqrt(Vector512.ConvertToDouble(lo) * cell2);
+                var dHi = Vector512.Sqrt(Vector512.ConvertToDouble(hi) * cell2);
+                Vector512.Narrow(dLo, dHi).Store(result + x0);
+            }
+            if (x0 == width - 16) break;
+        }
+        return true;
+    }
+
     /// <summary>
-    /// <see cref="RowWindowed512"/> eight columns at a time, for AVX2 machines: the same search, exit test and results
-    /// to the bit. Where d²·cell² is not exact in float the square roots are taken one lane at a time in double (AVX2
-    /// has no packed int64-to-double conversion; that case is rare: cell² not a float, or d² past 2^19 at 10 m).
+    /// The windowed search eight columns at a time, for AVX2 machines: the same search, exit test and results to the
+    /// bit. Where d²·cell² is not exact in float the square roots are taken one lane at a time in double (AVX2 has no
+    /// packed int64-to-double conversion; that case is rare: cell² not a float, or d² past 2^19 at 10 m).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe bool RowWindowed256(float* row, int width, double cell, EnvelopeScratch s, bool squaresReady = false)
+    private static unsafe bool WindowSearch256(int* g2, float* result, int width, double cell)
     {
-        int* g2 = s.PaddedSquares();
-        if (!squaresReady)
-            for (int x = 0; x < width; x++)
-            {
-                float g = row[x];
-                g2[x] = g < WindowMaxG ? (int)g * (int)g : WindowSentinel;
-            }
-        fixed (float* outScratch = s.Out)
+        double cell2 = cell * cell;
+        float cell2Single = (float)cell2;
+        var exactBelow = Vector256.Create(FloatExactSquares(cell));
+        for (int x0 = 0; ; x0 = Math.Min(x0 + 8, width - 8))
         {
-            float* result = squaresReady ? row : outScratch;
-            double cell2 = cell * cell;
-            float cell2Single = (float)cell2;
-            var exactBelow = Vector256.Create(FloatExactSquares(cell));
-            for (int x0 = 0; ; x0 = Math.Min(x0 + 8, width - 8))
+            var best = Vector256.Load(g2 + x0);
+            for (int t = 1; ; t += 4)
             {
-                var best = Vector256.Load(g2 + x0);
-                for (int t = 1; ; t += 4)
-                {
-                    var t2 = Vector256.Create(t * t);
-                    if (Vector256.GreaterThanOrEqualAll(t2, best)) break;
-                    if (t > WindowCells) return false; // the envelope takes this row (sparse features)
-                    var c1 = t2 + Vector256.Min(Vector256.Load(g2 + x0 + t), Vector256.Load(g2 + x0 - t));
-                    var c2 = Vector256.Create((t + 1) * (t + 1)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 1), Vector256.Load(g2 + x0 - t - 1));
-                    var c3 = Vector256.Create((t + 2) * (t + 2)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 2), Vector256.Load(g2 + x0 - t - 2));
-                    var c4 = Vector256.Create((t + 3) * (t + 3)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 3), Vector256.Load(g2 + x0 - t - 3));
-                    best = Vector256.Min(best, Vector256.Min(Vector256.Min(c1, c2), Vector256.Min(c3, c4)));
-                }
-                if (Vector256.LessThanAll(best, exactBelow))
-                    Vector256.Sqrt(Vector256.ConvertToSingle(best) * cell2Single).Store(result + x0);
-                else
-                    for (int l = 0; l < 8; l++) result[x0 + l] = (float)Math.Sqrt(best[l] * cell2);
-                if (x0 == width - 8) break;
+                var t2 = Vector256.Create(t * t);
+                if (Vector256.GreaterThanOrEqualAll(t2, best)) break;
+                if (t > WindowCells) return false; // the envelope takes this row (sparse features)
+                var c1 = t2 + Vector256.Min(Vector256.Load(g2 + x0 + t), Vector256.Load(g2 + x0 - t));
+                var c2 = Vector256.Create((t + 1) * (t + 1)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 1), Vector256.Load(g2 + x0 - t - 1));
+                var c3 = Vector256.Create((t + 2) * (t + 2)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 2), Vector256.Load(g2 + x0 - t - 2));
+                var c4 = Vector256.Create((t + 3) * (t + 3)) + Vector256.Min(Vector256.Load(g2 + x0 + t + 3), Vector256.Load(g2 + x0 - t - 3));
+                best = Vector256.Min(best, Vector256.Min(Vector256.Min(c1, c2), Vector256.Min(c3, c4)));
             }
-            if (!squaresReady) new Span<float>(result, width).CopyTo(new Span<float>(row, width));
+            if (Vector256.LessThanAll(best, exactBelow))
+                Vector256.Sqrt(Vector256.ConvertToSingle(best) * cell2Single).Store(result + x0);
+            else
+                for (int l = 0; l < 8; l++) result[x0 + l] = (float)Math.Sqrt(best[l] * cell2);
+            if (x0 == width - 8) break;
         }
         return true;
     }
@@ -459,8 +459,8 @@ public static partial class RasterKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RowEnvelope(float* row, int width, double dx, double dy, EnvelopeScratch s, KernelPath path)
     {
-        if (dx == dy && path == KernelPath.Vector512 && width >= 16 && RowWindowed512(row, width, dx, s)) return;
-        if (dx == dy && path == KernelPath.Vector256 && width >= 8 && RowWindowed256(row, width, dx, s)) return;
+        int lanes = path == KernelPath.Vector512 ? 16 : path == KernelPath.Vector256 ? 8 : 0;
+        if (dx == dy && lanes > 0 && width >= lanes && RowWindowed(row, width, dx, s, lanes)) return;
         if (dx == dy && width <= 1 << 20)
         {
             RowEnvelopeSquare(row, width, dx, s);
