@@ -42,6 +42,35 @@ public sealed class ApiFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
+    private readonly SemaphoreSlim _runsOnce = new(1, 1);
+    private bool _runsDone;
+
+    /// <summary>
+    /// Publishes one real run of each analysis once for the assembly (EV over Luxembourg, wind over Liechtenstein at
+    /// 50 m), through the same RunService as the API.
+    /// </summary>
+    public async Task RunAnalysesAsync()
+    {
+        await _runsOnce.WaitAsync();
+        try
+        {
+            if (_runsDone) return;
+            var runs = Factory.Services.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>();
+            foreach (var (kind, region, parameters) in new[]
+            {
+                ("ev", "lu", "{}"),
+                ("wind", "li", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum"}"""),
+            })
+            {
+                var run = await runs.CreateAsync(new(kind, region, null, System.Text.Json.JsonDocument.Parse(parameters).RootElement));
+                var final = await runs.ExecuteAsync(run.Id);
+                if (final.Status != KlimaPakt.Geo.Data.Entities.RunStatus.Published) throw new InvalidOperationException($"{kind} run: {final.Error}");
+            }
+            _runsDone = true;
+        }
+        finally { _runsOnce.Release(); }
+    }
+
     public HttpClient Client() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public async Task<T> ScalarAsync<T>(string sql) => await Database.ScalarAsync<T>(sql);
@@ -67,6 +96,7 @@ public sealed class GeoApiFactory(string connectionString, int changePollSeconds
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Geo", connectionString);
+        builder.UseSetting("Results:Directory", TestDatabase.ResultsDirectory);
         // The shared service hears of publishes only through the notifier; DataChangeWatcherTests polls.
         builder.UseSetting("Serving:ChangePollSeconds", changePollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services =>
@@ -74,7 +104,6 @@ public sealed class GeoApiFactory(string connectionString, int changePollSeconds
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",
                 "results.test_zones", LayerGeometry.Polygon, [new("score", "t.score", FieldType.Number, "Score (0–1)")])
             { RunKind = ApiFixture.ZonesKind, Attribution = "KlimaPakt tests" });
-            services.AddPublishedLayer(LayerRegistry.CommuneResults(ApiFixture.ZonesKind, "Test results per commune"));
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.BrokenLayer, "Broken", "A layer whose attribute fails in the database",
                 "ev_chargers", LayerGeometry.Point, [new("broken", "(t.id / 0)", FieldType.Integer, "Division by zero")]));
         });
