@@ -42,33 +42,31 @@ public sealed class ApiFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    private readonly SemaphoreSlim _runsOnce = new(1, 1);
-    private bool _runsDone;
+    private Task? _runs;
+    private readonly object _runsLock = new();
 
     /// <summary>
     /// Publishes one real run of each analysis once for the assembly (EV over Luxembourg, wind over Liechtenstein at
     /// 50 m), through the same RunService as the API.
     /// </summary>
-    public async Task RunAnalysesAsync()
+    public Task RunAnalysesAsync()
     {
-        await _runsOnce.WaitAsync();
-        try
+        lock (_runsLock) return _runs ??= RunOnceAsync();
+    }
+
+    private async Task RunOnceAsync()
+    {
+        var runs = Factory.Services.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>();
+        foreach (var (kind, region, parameters) in new[]
         {
-            if (_runsDone) return;
-            var runs = Factory.Services.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>();
-            foreach (var (kind, region, parameters) in new[]
-            {
-                ("ev", "lu", "{}"),
-                ("wind", "li", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum"}"""),
-            })
-            {
-                var run = await runs.CreateAsync(new(kind, region, null, System.Text.Json.JsonDocument.Parse(parameters).RootElement));
-                var final = await runs.ExecuteAsync(run.Id);
-                if (final.Status != KlimaPakt.Geo.Data.Entities.RunStatus.Published) throw new InvalidOperationException($"{kind} run: {final.Error}");
-            }
-            _runsDone = true;
+            ("ev", "lu", "{}"),
+            ("wind", "li", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum"}"""),
+        })
+        {
+            var run = await runs.CreateAsync(new(kind, region, null, System.Text.Json.JsonDocument.Parse(parameters).RootElement));
+            var final = await runs.ExecuteAsync(run.Id);
+            if (final.Status != KlimaPakt.Geo.Data.Entities.RunStatus.Published) throw new InvalidOperationException($"{kind} run: {final.Error}");
         }
-        finally { _runsOnce.Release(); }
     }
 
     public HttpClient Client() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

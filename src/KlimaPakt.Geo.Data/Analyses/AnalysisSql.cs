@@ -22,6 +22,7 @@ internal static class AnalysisSql
     }
 
     /// <summary>Streams the rows, mapped.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The SQL's positional arguments come last, as params.")]
     public static async IAsyncEnumerable<T> Read<T>(NpgsqlConnection connection, string sql,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, Func<NpgsqlDataReader, T> map, params object?[] args)
     {

@@ -15,5 +15,5 @@ public interface IAnalysis
     AnalysisDescription Description { get; }
 
     /// <summary>Reads the inputs, computes, and returns the results to publish.</summary>
-    Task<RunOutput> ComputeAsync(RunContext context, CancellationToken cancellationToken);
+    Task<RunOutput> ComputeAsync(RunContext context, CancellationToken ct);
 }
