@@ -74,7 +74,6 @@ public sealed class GeoApiFactory(string connectionString, int changePollSeconds
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",
                 "results.test_zones", LayerGeometry.Polygon, [new("score", "t.score", FieldType.Number, "Score (0–1)")])
             { RunKind = ApiFixture.ZonesKind, Attribution = "KlimaPakt tests" });
-            services.AddPublishedLayer(LayerRegistry.CommuneResults(ApiFixture.ZonesKind, "Test results per commune"));
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.BrokenLayer, "Broken", "A layer whose attribute fails in the database",
                 "ev_chargers", LayerGeometry.Point, [new("broken", "(t.id / 0)", FieldType.Integer, "Division by zero")]));
         });

@@ -48,7 +48,7 @@ public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliData
     public async Task RunEv_NegativeRadius_ExitCode2AndNoRunCreated()
     {
         var before = await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
-        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--radius", "-5");
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--radius-meters", "-5");
         Assert.Equal(2, code);
         Assert.Contains("RadiusMeters must be > 0", output);
         Assert.Equal(before, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));

@@ -127,10 +127,11 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
         try
         {
             // Covers the whole region (an empty commune list, as the CLI passes without --commune, means the whole region).
-            await _db.Services.GetRequiredService<WindAnalysis>().ValidateForRegionAsync("li", [], Json($$"""{"windRaster": {{JsonSerializer.Serialize(path)}}}"""));
-            var run = await RunAsync("li", $$"""{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum", "windRaster": {{JsonSerializer.Serialize(path)}}}""");
+            var run = await RunAsync("li", $$"""{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum", "windRaster": {{JsonSerializer.Serialize(path)}}}""", []);
             Assert.Equal(RunStatus.Published, run.Status);
-            Assert.Contains("wind_raster", run.InputHashes.Keys);
+            // Resolved once when the run was created: its path and content hash stored with the run.
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), run.InputHashes["wind_raster"]);
+            Assert.Equal(Path.GetFullPath(path), run.InputPaths["wind_raster"]);
             Assert.True(await _db.ScalarAsync<long>($"SELECT count(*) FROM results.wind_turbines WHERE run_id = '{run.Id}'") > 0);
             Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(wind_source = 'raster' AND abs(reference_wind_ms - 7) < 1e-4 AND abs(hub_wind_ms - 7 * power(1.59, 1.0 / 7)) < 1e-3) FROM results.wind_turbines WHERE run_id = '{run.Id}'"));
         }
@@ -167,12 +168,12 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
     public async Task WindRasterNotCoveringTheRegion_RefusedAndNoRunCreated()
     {
         // The bundled Global Wind Atlas raster covers Altamont Pass (California), not Luxembourg.
-        var parameters = Json("""{"windRaster": "gwa3_altamont_wind_speed_100m"}""");
-        var analysis = _db.Services.GetRequiredService<WindAnalysis>();
-        var error = await Assert.ThrowsAsync<GeoInputException>(() => analysis.ValidateForRegionAsync("lu", [], parameters));
-        Assert.Contains("covers 0.0 % of region 'lu', less than the 99", error.Message);
-        // The run service asks the analysis before it creates a run (CLI and API alike): nothing is created.
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
+        var error = await Assert.ThrowsAsync<GeoInputException>(() => Runs.CreateAsync(new RunRequest("wind", "lu", [], Json("""{"windRaster": "gwa3_altamont_wind_speed_100m"}"""))));
+        Assert.Contains("covers 0.0 % of region 'lu', less than the 99", error.Message);
+        Assert.Equal(before, await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
+        // A subset of communes is checked the same way (CLI and API alike): nothing is created.
+        before = await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
         var refused = await Assert.ThrowsAsync<GeoInputException>(() => Runs.CreateAsync(new RunRequest("wind", "lu", ["0204"],
             Json("""{"windRaster": "gwa3_altamont_wind_speed_100m", "cellSizeMeters": 100, "outputCellSizeMeters": 100}"""))));
         Assert.Contains("less than the 99", refused.Message);
