@@ -151,6 +151,14 @@ try {
   const zoom = await page.evaluate(() => window.klimapakt.map.getZoom());
   check(zoom > 10, `the map zoomed to the commune (zoom ${zoom.toFixed(1)})`);
   await page.waitForFunction(() => window.klimapakt.map.loaded(), null, { timeout: 15000 });
+  // The label field in a tooltip under the pointer (no glyphs are served for map text): the commune's name,
+  // or the label of a labelled feature above it (a site's rank).
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => window.klimapakt.tooltip?.() != null, null, { timeout: 5000 }).catch(() => {});
+  const tooltip = await page.evaluate(() => window.klimapakt.tooltip?.() ?? null);
+  check(tooltip === 'Esch-sur-Alzette' || /: \w+ \d/.test(tooltip ?? ''), `the label field under the pointer is shown: ${tooltip}`);
+  await page.mouse.move(box.x + 5, box.y + box.height - 5);
   await page.screenshot({ path: join(artifacts, 'map.png') });
   console.log(`screenshot: ${join(artifacts, 'map.png')}`);
 
@@ -164,8 +172,10 @@ try {
   {
     const { page: wind } = await openMap();
     await waitReady(wind);
-    for (const n of analysis('wind').layers) {
-      const on = n === windClasses || catalog.tiles[n].style.visible;
+    // Only the communes, the potential map and the wind run's own default layers (the turbine sites).
+    for (const n of layerNames) {
+      const ofWind = analysis('wind').layers.includes(n);
+      const on = n === catalog.communes_layer || n === windClasses || (ofWind && catalog.tiles[n].style.visible);
       const box = wind.locator(`#layers .layer[data-layer="${n}"] input[type=checkbox]`);
       if ((await box.isChecked()) !== on) await box.click();
     }

@@ -2,11 +2,12 @@
 // geometry, zoom range and style (kind, colour, field, classes or stops, legend, default visibility), each
 // source's TileJSON gives the tile URLs and attribution. No layer is named here: the commune layer is the
 // catalogue's `communes_layer`, and a new analysis's layers appear without an edit to this file.
-// Feature labels (style.labelField) are not drawn: MapLibre needs a glyphs URL for text and the service
-// serves no glyphs (a remote font server would be an external request).
+// Feature labels (style.labelField) are not drawn as map text: MapLibre needs a glyphs URL for text and the
+// service serves no glyphs (a remote font server would be an external request); the label field is shown in a
+// tooltip under the pointer instead.
 'use strict';
 
-const state = window.klimapakt = { ready: false, errors: [], selected: null, legends: {}, sources: {} };
+const state = window.klimapakt = { ready: false, errors: [], selected: null, legends: {}, styles: {}, sources: {} };
 
 // A failed request or a script error: readable in the page (role=alert) and listed in window.klimapakt.errors.
 const shownErrors = new Set();
@@ -223,11 +224,13 @@ async function addLayers() {
       for (const layer of layers) layer.layout = { visibility: style.visible ? 'visible' : 'none' };
       specs.push(...layers);
       items.set(name, layerItem(name, info, style, layers, tilejson != null));
+      state.styles[name] = style;
       state.legends[name] = { kind: style.kind, legend: style.legend, classes: style.classes.map(c => c.label) };
     }
   });
   specs.sort((a, b) => a.rank - b.rank);
   for (const { rank, ...layer } of specs) map.addLayer(layer);
+  setUpTooltip(catalog, specs);
 
   // The list: the input layers, then each analysis under its title, in catalogue order.
   const list = document.getElementById('layers');
@@ -251,6 +254,26 @@ async function addLayers() {
     map.on('mouseenter', fill, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', fill, () => { map.getCanvas().style.cursor = ''; });
   }
+}
+
+// The label field of the topmost labelled feature under the pointer, in a tooltip: "Name" for a text field,
+// "Layer title: field value" for a number (a rank, a class).
+function setUpTooltip(catalog, specs) {
+  const labelled = specs.filter(l => state.styles[l['source-layer']].labelField).map(l => l.id).reverse();
+  if (labelled.length === 0) return;
+  const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'tooltip', offset: 8 });
+  state.tooltip = () => popup.isOpen() ? popup.getElement().textContent : null;
+  map.on('mousemove', e => {
+    const visible = labelled.filter(id => map.getLayoutProperty(id, 'visibility') !== 'none');
+    const feature = visible.length ? map.queryRenderedFeatures(e.point, { layers: visible })[0] : null;
+    const info = feature && catalog.tiles[feature.sourceLayer];
+    const field = info && state.styles[feature.sourceLayer].labelField;
+    const value = feature && feature.properties[field];
+    if (value == null) { popup.remove(); return; }
+    const type = info.fields.find(f => f.name === field)?.type;
+    popup.setLngLat(e.lngLat).setText(type === 'String' ? String(value) : `${info.title}: ${field.replaceAll('_', ' ')} ${value}`).addTo(map);
+  });
+  map.getCanvas().addEventListener('mouseleave', () => popup.remove());
 }
 
 function selectFeature(id, selected) {
