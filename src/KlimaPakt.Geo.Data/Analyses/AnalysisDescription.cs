@@ -30,8 +30,8 @@ public enum FigureAggregation
 public sealed record FigureDescription(string Metric, string Label, string? Unit, FigureAggregation Aggregation,
     string? Numerator = null, string? Denominator = null, double Scale = 1)
 {
-    /// <summary>Decimals the map shows (counts none).</summary>
-    public int Decimals => Unit is null ? 0 : 2;
+    /// <summary>Decimals the map shows: none for additive counts, two for ratios and measured quantities.</summary>
+    public int Decimals => Aggregation == FigureAggregation.Ratio || Unit is not null ? 2 : 0;
 }
 
 /// <summary>The per-commune figures of an analysis, read from one result row type.</summary>

@@ -52,7 +52,7 @@ public sealed class EvCoverageAnalysis : IAnalysis
     private static readonly ResultTable<CoverageGap> Gaps = ResultTable<CoverageGap>.Create("ev_gaps", ResultGeometry.MultiPolygon, g => g.Area)
         .IndexedBy("rank").WithTilePieces()
         .Integer("rank", "1 = most uncovered residents", g => g.Rank)
-        .Double("uncovered_population", null, "Residents without a charger within reach", g => g.UncoveredPopulation)
+        .Double("uncovered_population", "residents", "Residents without a charger within reach", g => g.UncoveredPopulation)
         .Double("area_km2", "km²", "Area", g => g.AreaSquareMeters / 1e6)
         .Build();
 
@@ -72,7 +72,7 @@ public sealed class EvCoverageAnalysis : IAnalysis
 
     private static readonly CommuneFigureSet<FigureRow> Figures = new CommuneFigureSet<FigureRow>(f => f.Coverage.CommuneId)
         .Sum("ev_covered_population", "Residents near a charger", null, f => f.Coverage.CoveredPopulation)
-        .Ratio("ev_covered_pct", "Residents near a charger", "%", "ev_covered_population", "population", 100, f => f.Coverage.CoveredPercent)
+        .Ratio("ev_covered_pct", "Share of residents near a charger", "%", "ev_covered_population", "population", 100, f => f.Coverage.CoveredPercent)
         .Sum("ev_chargers", "Public chargers", null, f => f.Coverage.Chargers)
         .Sum("ev_charging_points", "Charging points", null, f => f.Coverage.ChargingPoints)
         .Ratio("ev_chargers_per_1000", "Chargers per 1,000 residents", null, "ev_chargers", "population", 1000, f => f.Coverage.ChargersPer1000)

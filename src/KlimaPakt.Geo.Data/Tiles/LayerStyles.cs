@@ -34,7 +34,7 @@ public sealed class LayerStyles(NpgsqlDataSource dataSource, LayerRegistry regis
     /// <summary>Qualitative colours (Tableau 10 and ColorBrewer Dark2/Set1 blends) handed to layers without a colour, in catalogue order.</summary>
     private static readonly string[] Palette =
     [
-        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
         "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#386cb0", "#f0027f", "#bf5b17",
     ];
 
@@ -96,8 +96,7 @@ public sealed class LayerStyles(NpgsqlDataSource dataSource, LayerRegistry regis
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct) || reader.IsDBNull(0)) return [];
             double lo = reader.GetDouble(0), hi = reader.GetDouble(1);
-            int n = Math.Max(style.Ramp.Count, 2);
-            breaks = hi > lo ? [.. Enumerable.Range(0, n).Select(i => lo + (hi - lo) * i / (n - 1))] : [lo];
+            breaks = NiceBreaks(lo, hi, Math.Max(style.Ramp.Count, 2));
         }
         var colours = LayerStyle.Spread(style.Ramp, breaks.Count);
         return [.. breaks.Select((v, i) => new StyleClass(v, colours[i], $"{Number(v)}{Suffix(unit)}"))];
@@ -111,6 +110,22 @@ public sealed class LayerStyles(NpgsqlDataSource dataSource, LayerRegistry regis
         var command = dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, sql, run is null ? "true" : "t.run_id = $1"));
         if (run is { } id) command.Parameters.Add(new NpgsqlParameter { Value = id });
         return command;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> round break values (1, 2 or 5 × 10ⁿ apart) from below <paramref name="lo"/> to above
+    /// <paramref name="hi"/>, so a legend reads 0, 5,000, 10,000 rather than 0.2, 9,923.4, 18,162.
+    /// </summary>
+    public static IReadOnlyList<double> NiceBreaks(double lo, double hi, int count)
+    {
+        if (!(hi > lo)) return [lo];
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10((hi - lo) / (count - 1))) - 1);
+        // The smallest 1-2-5 step whose breaks from floor(lo) to ceil(hi) number at most count + 1.
+        double step = Enumerable.Range(0, 12).Select(i => new[] { 1.0, 2, 5 }[i % 3] * Math.Pow(10, i / 3) * magnitude)
+            .First(s => Math.Ceiling(hi / s) - Math.Floor(lo / s) + 1 <= count + 1);
+        var breaks = new List<double>();
+        for (double k = Math.Floor(lo / step); k <= Math.Ceiling(hi / step); k++) breaks.Add(Math.Round(k * step, 10));
+        return breaks;
     }
 
     private static string Sql(PublishedLayer layer, string field) =>

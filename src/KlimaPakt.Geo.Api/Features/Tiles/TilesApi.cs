@@ -55,7 +55,11 @@ public static class TilesApi
         var runIds = new List<Guid>();
         foreach (var layer in selected.Where(l => l.IsRunScoped))
             if (await runs.LatestPublishedAsync(layer.RunKind!, ct) is { } id) runIds.Add(id);
-        var query = runIds.Count == 1 ? $"?run={runIds[0]}" : runIds.Count > 1 ? $"?v={string.Join("-", runIds.Select(r => r.ToString("N")[..8]))}" : "";
+        // Several runs: a hash of their full ids (the first hex digits of a UUIDv7 are its timestamp and repeat for a minute).
+        var distinct = runIds.Distinct().Order().ToList();
+        var query = distinct.Count == 1 ? $"?run={distinct[0]}"
+            : distinct.Count > 1 ? $"?v={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(string.Join(",", distinct))))[..16]}"
+            : "";
         var path = string.Join(",", selected.Select(l => l.Name));
 
         double minLon = 180, minLat = 90, maxLon = -180, maxLat = -90;
