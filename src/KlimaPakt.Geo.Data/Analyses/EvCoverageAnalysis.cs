@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using KlimaPakt.Geo.Core.Errors;
 using KlimaPakt.Geo.Core.EvCoverage;
@@ -124,14 +123,13 @@ public sealed class EvCoverageAnalysis : IAnalysis
             SELECT DISTINCT ON (p.commune_id) p.commune_id, p.population FROM commune_populations p JOIN communes c ON c.id = p.commune_id
             WHERE c.region_id = $1 ORDER BY p.commune_id, p.year DESC
             """, ct, r => (r.GetInt32(0), r.GetInt32(1)), region.Id)) populations[id] = population;
-        var withoutPopulation = communes.Where(c => !populations.ContainsKey(c.Id)).Select(c => c.Name).ToList();
+        var withoutPopulation = communes.All.Where(c => !populations.ContainsKey(c.Id)).Select(c => c.Name).ToList();
         if (withoutPopulation.Count > 0)
             throw new GeoInputException($"{withoutPopulation.Count} commune(s) of region '{region.Code}' have no population figure: import one (klimapakt import population).", withoutPopulation);
-        var demands = communes.Select(c => new CommuneDemand(c.Id, c.Boundary, populations[c.Id])).ToList();
+        var demands = communes.All.Select(c => new CommuneDemand(c.Id, c.Boundary, populations[c.Id])).ToList();
 
-        var envelope = new Envelope();
-        foreach (var c in communes) envelope.ExpandToInclude(c.Boundary.EnvelopeInternal);
-        var area = communes[0].Boundary.Factory.ToGeometry(envelope);
+        var envelope = communes.Envelope;
+        var area = communes.Extent;
         var dwellings = new List<Dwelling>();
         await foreach (var (geom, kind, size) in Read(connection, """
             SELECT geom, 'building', ST_Area(geom) FROM buildings WHERE region_id = $1 AND geom && $2
@@ -163,7 +161,7 @@ public sealed class EvCoverageAnalysis : IAnalysis
         context.Log.Add($"covered {result.CoveredPercentBefore:F2} % before, {result.CoveredPercentAfter:F2} % after {result.Sites.Count} new sites; " +
             $"{(result.SitesForTarget >= 0 ? result.SitesForTarget.ToString(CultureInfo.InvariantCulture) : "no number of")} sites reach {parameters.TargetCoveragePercent} %");
 
-        var byId = communes.ToDictionary(c => c.Id);
+        var byId = communes.All.ToDictionary(c => c.Id);
         var totalPopulation = result.Communes.Sum(c => c.Population);
         return new RunOutput(ResultHash(result))
             .Rows(Communes, result.Communes.Select(f => new CommuneRow(f, byId[f.CommuneId])))
@@ -177,11 +175,11 @@ public sealed class EvCoverageAnalysis : IAnalysis
     internal static string ResultHash(EvCoverageResult result)
     {
         var sb = new StringBuilder();
-        static string F(double v) => Math.Round(v, 6).ToString("R", CultureInfo.InvariantCulture);
+        static string F(double v) => RunOutput.Canonical(v);
         foreach (var c in result.Communes)
             sb.Append(CultureInfo.InvariantCulture, $"c{c.CommuneId}:{F(c.Population)}:{F(c.CoveredPopulation)}:{c.Chargers}:{c.ChargingPoints};");
         foreach (var g in result.Gaps) sb.Append(CultureInfo.InvariantCulture, $"g{g.Rank}:{F(g.UncoveredPopulation)}:{F(g.AreaSquareMeters)}:{g.Area.Centroid.AsText()};");
         foreach (var s in result.Sites) sb.Append(CultureInfo.InvariantCulture, $"s{s.Rank}:{s.Location.AsText()}:{F(s.MarginalPopulation)};");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        return RunOutput.HashOf(sb.ToString());
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using KlimaPakt.Geo.Core.Wind;
 using KlimaPakt.Geo.Data.Runs;
@@ -135,10 +134,9 @@ public sealed class WindAnalysis : IAnalysis
         var region = context.Region;
         await using var connection = await context.DataSource.OpenConnectionAsync(ct);
         var communes = await context.CommunesAsync(connection, ct);
-        var envelope = new Envelope();
-        foreach (var c in communes) envelope.ExpandToInclude(c.Boundary.EnvelopeInternal);
+        var envelope = communes.Envelope;
         var grid = GridSpec.Covering(region.Srid, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, p.CellSizeMeters);
-        var area = communes[0].Boundary.Factory.ToGeometry(envelope);
+        var area = communes.Extent;
 
         float[]? wind = context.RasterPath("wind_raster") is { } windPath ? GeoTiff.ReadOnto(windPath, grid, Resampling.Bilinear).Cells : null;
         var layers = new Dictionary<string, IReadOnlyList<Geometry>>();
@@ -168,12 +166,12 @@ public sealed class WindAnalysis : IAnalysis
             elevation = GeoTiff.ReadOnto(path, grid, Resampling.Bilinear).Cells;
             context.Log.Add($"DEM: {name}");
         }
-        context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.Count} communes; " +
+        context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.All.Count} communes; " +
             string.Join(", ", layers.Select(l => $"{l.Key} {l.Value.Count}")) + $"; {existing.Count} existing turbines");
 
         var inputs = new WindInputs
         {
-            Grid = grid, Communes = [.. communes.Select(c => new WindCommune(c.Id, c.Boundary))], Layers = layers, ElevationMeters = elevation,
+            Grid = grid, Communes = [.. communes.All.Select(c => new WindCommune(c.Id, c.Boundary))], Layers = layers, ElevationMeters = elevation,
             ReferenceWindSpeed = wind, ExistingTurbines = existing,
         };
         var result = await WindPotentialCalculator.ComputeAsync(inputs, p, (stage, pct) => context.StageAsync(stage, pct), ct);
@@ -182,7 +180,7 @@ public sealed class WindAnalysis : IAnalysis
         context.Log.Add($"excluded {result.ExcludedSquareMeters / 1e6:F3} km²; forced inclusions {result.ForcedSquareMeters / 1e6:F3} km²; below the minimum area {result.BelowMinimumAreaSquareMeters / 1e6:F3} km²");
         context.Log.Add($"eligible {result.Communes.Sum(c => c.EligibleSquareMeters) / 1e6:F2} km² of {result.RegionSquareMeters / 1e6:F2} km²; " +
             $"{result.Turbines.Count} turbines, {result.Communes.Sum(c => c.CapacityMegawatts):F1} MW, {result.Communes.Sum(c => c.NetGigawattHours):F1} GWh/yr");
-        var byId = communes.ToDictionary(c => c.Id);
+        var byId = communes.All.ToDictionary(c => c.Id);
         return new RunOutput(ResultHash(result))
             .Rows(Communes, result.Communes.Select(f => new CommuneRow(f, byId[f.CommuneId], result.WindSource)))
             .Rows(EligibleAreas, result.EligibleAreas)
@@ -198,7 +196,7 @@ public sealed class WindAnalysis : IAnalysis
     internal static string ResultHash(WindResult result)
     {
         var sb = new StringBuilder();
-        static string F(double v) => Math.Round(v, 6).ToString("R", CultureInfo.InvariantCulture);
+        static string F(double v) => RunOutput.Canonical(v);
         sb.Append(CultureInfo.InvariantCulture, $"{result.WindSource}:{result.Turbine.Name}:{F(result.RegionSquareMeters)}:{F(result.ExcludedSquareMeters)};");
         foreach (var c in result.Communes)
             sb.Append(CultureInfo.InvariantCulture, $"c{c.CommuneId}:{F(c.EligibleSquareMeters)}:{c.Turbines}:{F(c.NetGigawattHours)};");
@@ -206,7 +204,7 @@ public sealed class WindAnalysis : IAnalysis
         foreach (var r in result.Rules) sb.Append(CultureInfo.InvariantCulture, $"r{r.Order}:{r.Rule.Layer}:{F(r.AloneSquareMeters)}:{F(r.UniqueSquareMeters)}:{F(r.SequentialSquareMeters)};");
         foreach (var p in result.PotentialClasses) sb.Append(CultureInfo.InvariantCulture, $"p{p.Class}:{F(p.AreaSquareMeters)};");
         sb.Append(CultureInfo.InvariantCulture, $"e{result.EligibleAreas.Count}:{F(result.EligibleAreas.Sum(a => a.Area))}");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        return RunOutput.HashOf(sb.ToString());
     }
 
     private static readonly (string Layer, string Sql)[] LayerQueries =

@@ -25,6 +25,17 @@ public sealed record RunProgress(Guid RunId, string Stage, double Percent);
 /// <param name="Boundary">Boundary in the region's CRS.</param>
 public sealed record RunCommune(int Id, string Code, string Name, Geometry Boundary);
 
+/// <summary>The communes of a run with their common extent.</summary>
+/// <param name="All">The communes, by code.</param>
+public sealed record RunCommunes(IReadOnlyList<RunCommune> All)
+{
+    /// <summary>Bounding box of every commune, in the region's CRS.</summary>
+    public Envelope Envelope { get; } = All.Aggregate(new Envelope(), (e, c) => { e.ExpandToInclude(c.Boundary.EnvelopeInternal); return e; });
+
+    /// <summary>That box as a polygon (the <c>geom &amp;&amp; $2</c> filter of the analyses' input queries).</summary>
+    public Geometry Extent => All[0].Boundary.Factory.ToGeometry(Envelope);
+}
+
 /// <summary>
 /// What an analysis sees while it computes: its parameters, region, communes and database, the rasters its parameters
 /// named (resolved when the run was created), stage timing and progress, and its log.
@@ -96,7 +107,7 @@ public sealed class RunContext
     /// The communes of the run (the whole region, or the subset), by code, with their boundaries. Throws
     /// <see cref="GeoInputException"/> when the region has none.
     /// </summary>
-    public async Task<IReadOnlyList<RunCommune>> CommunesAsync(NpgsqlConnection connection, CancellationToken ct)
+    public async Task<RunCommunes> CommunesAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             "SELECT id, code, name, geom FROM communes WHERE region_id = $1 AND ($2::text[] IS NULL OR code = ANY($2)) ORDER BY code", connection);
@@ -106,6 +117,6 @@ public sealed class RunContext
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) list.Add(new RunCommune(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<Geometry>(3)));
         if (list.Count == 0) throw new GeoInputException($"Region '{Region.Code}' has no communes.");
-        return list;
+        return new RunCommunes(list);
     }
 }

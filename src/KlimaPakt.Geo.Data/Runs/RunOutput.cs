@@ -14,6 +14,13 @@ public sealed class RunOutput(string ResultSha256)
     private readonly List<Func<IEnumerable<(int CommuneId, string Metric, double Value)>>> _figures = [];
     private readonly List<(string Name, Action<string> Write)> _rasters = [];
 
+    /// <summary>SHA-256 (lower-case hex) of a result's canonical text, e.g. <see cref="Canonical"/> values joined.</summary>
+    public static string HashOf(string canonical) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)));
+
+    /// <summary>A number in a result hash's canonical text: rounded to 1e-6, round-trip invariant formatting.</summary>
+    public static string Canonical(double value) => Math.Round(value, 6).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The result hash.</summary>
     public string ResultSha256 { get; } = ResultSha256;
 
