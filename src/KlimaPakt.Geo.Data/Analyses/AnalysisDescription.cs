@@ -81,6 +81,21 @@ public sealed record ResultField(string Column, int? Decimals = null, string? As
     public static implicit operator ResultField(string column) => new(column);
 }
 
+/// <summary>An input an analysis reads from the database, hashed with every run: the communes, their population, or a typed layer.</summary>
+/// <param name="Name">Input name as recorded with the run (<c>communes</c>, <c>population</c>, a layer's table).</param>
+/// <param name="Layer">The typed layer, or null for communes and population.</param>
+public sealed record AnalysisInput(string Name, InputLayer? Layer = null)
+{
+    /// <summary>The region's communes (codes and boundaries).</summary>
+    public static AnalysisInput Communes { get; } = new("communes");
+
+    /// <summary>The communes' population figures.</summary>
+    public static AnalysisInput Population { get; } = new("population");
+
+    /// <summary>A typed input layer.</summary>
+    public static implicit operator AnalysisInput(InputLayer layer) => new(layer.Table, layer);
+}
+
 /// <summary>A raster a parameter names: resolved (registered name or path), hashed and checked against the region once, when the run is created.</summary>
 /// <param name="Parameter">The parameter (JSON name).</param>
 /// <param name="Input">Input name it is recorded under with the run (<c>wind_raster</c>).</param>
@@ -115,8 +130,8 @@ public abstract class AnalysisDescription
     /// <summary>The parameters record (public init properties with defaults).</summary>
     public Type ParametersType { get; }
 
-    /// <summary>Inputs hashed with every run: <c>communes</c>, <c>population</c> or typed layer tables.</summary>
-    public IReadOnlyList<string> Inputs { get; init; } = ["communes"];
+    /// <summary>Inputs read from the database and hashed with every run.</summary>
+    public IReadOnlyList<AnalysisInput> Inputs { get; init; } = [AnalysisInput.Communes];
 
     /// <summary>Attribution of the results (the sources they rest on).</summary>
     public string Attribution { get; init; } = "© OpenStreetMap contributors";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using KlimaPakt.Geo.Core.Errors;
 using KlimaPakt.Geo.Core.EvCoverage;
+using KlimaPakt.Geo.Core.Layers;
 using KlimaPakt.Geo.Data.Runs;
 using KlimaPakt.Geo.Data.Tiles;
 using KlimaPakt.Geo.Raster;
@@ -84,7 +85,7 @@ public sealed class EvCoverageAnalysis : IAnalysis
     public static AnalysisDescription Definition { get; } = new AnalysisDescription<EvCoverageParameters>(KindName, "EV-charger coverage",
         "EV-charger coverage per commune: residents within reach of a public charger, the gaps, and where new chargers cover most.", p => p.Validate())
     {
-        Inputs = ["communes", "population", "ev_chargers", "places", "buildings", "roads"],
+        Inputs = [AnalysisInput.Communes, AnalysisInput.Population, InputLayer.EvChargers, InputLayer.Places, InputLayer.Buildings, InputLayer.Roads],
         Attribution = Attribution,
         Tables = [Communes, Gaps, Sites, ServiceAreas],
         Figures = Figures.Figures,

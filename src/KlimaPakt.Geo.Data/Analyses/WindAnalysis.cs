@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KlimaPakt.Geo.Core.Layers;
 using KlimaPakt.Geo.Core.Wind;
 using KlimaPakt.Geo.Data.Runs;
 using KlimaPakt.Geo.Data.Tiles;
@@ -96,7 +97,11 @@ public sealed class WindAnalysis : IAnalysis
     public static AnalysisDescription Definition { get; } = new AnalysisDescription<WindParameters>(KindName, "Wind potential cadastre",
         "Wind potential cadastre: eligibility after exclusion buffers, suitability score, turbine sites and yield per commune.", p => p.Validate())
     {
-        Inputs = ["communes", "places", "buildings", "roads", "railways", "land_cover", "water_bodies", "protected_areas", "power_lines", "power_sites"],
+        Inputs =
+        [
+            AnalysisInput.Communes, InputLayer.Places, InputLayer.Buildings, InputLayer.Roads, InputLayer.Railways, InputLayer.LandCover,
+            InputLayer.WaterBodies, InputLayer.ProtectedAreas, InputLayer.PowerLines, InputLayer.PowerSites,
+        ],
         Attribution = Attribution,
         RasterParameters = [new("windRaster", "wind_raster", "wind raster", MinRegionCoverage: 0.99)],
         Tables = [Communes, EligibleAreas, Potential, Turbines, Exclusions],

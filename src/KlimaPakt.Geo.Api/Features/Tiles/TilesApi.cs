@@ -124,7 +124,7 @@ public static class TilesApi
                 kind = d.Kind,
                 title = d.Title,
                 summary = d.Summary,
-                inputs = d.Inputs,
+                inputs = d.Inputs.Select(i => i.Name),
                 attribution = d.Attribution,
                 parameters = d.Defaults,
                 layers = d.Layers.Select(l => l.Name),
