@@ -7,7 +7,7 @@ public static class SlopeCalculator
 {
     /// <summary>
     /// Slope in degrees by Horn's method (3 × 3 window, GDAL <c>gdaldem slope</c>'s default; edge cells replicate their
-    /// neighbours); NaN where an elevation in the window is NaN. Parallel over rows.
+    /// neighbours); NaN where one of the eight neighbours' elevations is NaN (the window leaves its centre out). Parallel over rows.
     /// </summary>
     /// <param name="grid">Grid of the elevation (metric CRS, so the gradient is metres per metre).</param>
     /// <param name="elevationMeters">Row-major elevation in metres.</param>
