@@ -42,15 +42,15 @@ public class CoarseAggregationTests
         var masked = new int[30];
         var sums = new double[30];
         for (int r = 0; r < s_fine.Height; r++)
-        for (int c = 0; c < s_fine.Width; c++)
-        {
-            int i = r * s_fine.Width + c, k = r / Factor * 6 + c / Factor;
-            if (zones[i] == 0) continue;
-            region[k]++;
-            if (mask[i] == 0) continue;
-            masked[k]++;
-            if (!float.IsNaN(values[i])) sums[k] += values[i];
-        }
+            for (int c = 0; c < s_fine.Width; c++)
+            {
+                int i = r * s_fine.Width + c, k = r / Factor * 6 + c / Factor;
+                if (zones[i] == 0) continue;
+                region[k]++;
+                if (mask[i] == 0) continue;
+                masked[k]++;
+                if (!float.IsNaN(values[i])) sums[k] += values[i];
+            }
 
         Assert.Equal(region, blocks.CountCells(zones));
         Assert.Equal(masked, blocks.CountCells(zones, mask));

@@ -29,11 +29,11 @@ public class FeatureDistanceTests
 
         Assert.NotNull(distance);
         for (int r = 0; r < s_grid.Height; r++)
-        for (int c = 0; c < s_grid.Width; c++)
-        {
-            double expected = cells.Min(f => Math.Sqrt(Math.Pow((f.Column - c) * 10.0, 2) + Math.Pow((f.Row - r) * 12.5, 2)));
-            Assert.Equal(expected, distance[r * s_grid.Width + c], 1e-3 * Math.Max(1, expected));
-        }
+            for (int c = 0; c < s_grid.Width; c++)
+            {
+                double expected = cells.Min(f => Math.Sqrt(Math.Pow((f.Column - c) * 10.0, 2) + Math.Pow((f.Row - r) * 12.5, 2)));
+                Assert.Equal(expected, distance[r * s_grid.Width + c], 1e-3 * Math.Max(1, expected));
+            }
     }
 
     [Fact]

@@ -11,11 +11,11 @@ public class SlopeCalculatorTests
     {
         var z = new float[s_grid.CellCount];
         for (int r = 0; r < s_grid.Height; r++)
-        for (int c = 0; c < s_grid.Width; c++)
-        {
-            var (x, y) = s_grid.CellCenter(c, r);
-            z[r * s_grid.Width + c] = (float)(200 + perMeterX * x + perMeterY * y);
-        }
+            for (int c = 0; c < s_grid.Width; c++)
+            {
+                var (x, y) = s_grid.CellCenter(c, r);
+                z[r * s_grid.Width + c] = (float)(200 + perMeterX * x + perMeterY * y);
+            }
         return z;
     }
 
@@ -28,8 +28,8 @@ public class SlopeCalculatorTests
         var slope = SlopeCalculator.SlopeDegrees(s_grid, Plane(0.1, 0.05));
 
         for (int r = 1; r < s_grid.Height - 1; r++)
-        for (int c = 1; c < s_grid.Width - 1; c++)
-            Assert.Equal(Degrees(0.1, 0.05), slope[r * s_grid.Width + c], 1e-3);
+            for (int c = 1; c < s_grid.Width - 1; c++)
+                Assert.Equal(Degrees(0.1, 0.05), slope[r * s_grid.Width + c], 1e-3);
     }
 
     [Fact]
@@ -54,12 +54,12 @@ public class SlopeCalculatorTests
         var slope = SlopeCalculator.SlopeDegrees(s_grid, z);
 
         for (int r = 0; r < s_grid.Height; r++)
-        for (int c = 0; c < s_grid.Width; c++)
-        {
-            // Horn's window leaves its centre out: the NaN cell keeps a slope, its eight neighbours lose theirs.
-            bool inWindow = Math.Abs(r - 4) <= 1 && Math.Abs(c - 6) <= 1 && (r, c) != (4, 6);
-            if (inWindow) Assert.True(float.IsNaN(slope[r * s_grid.Width + c]), $"({c}, {r})");
-            else Assert.Equal(0f, slope[r * s_grid.Width + c]);
-        }
+            for (int c = 0; c < s_grid.Width; c++)
+            {
+                // Horn's window leaves its centre out: the NaN cell keeps a slope, its eight neighbours lose theirs.
+                bool inWindow = Math.Abs(r - 4) <= 1 && Math.Abs(c - 6) <= 1 && (r, c) != (4, 6);
+                if (inWindow) Assert.True(float.IsNaN(slope[r * s_grid.Width + c]), $"({c}, {r})");
+                else Assert.Equal(0f, slope[r * s_grid.Width + c]);
+            }
     }
 }

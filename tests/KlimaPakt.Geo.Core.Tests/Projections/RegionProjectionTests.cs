@@ -58,12 +58,12 @@ public class RegionProjectionTests
         // and the envelope is tight: the lattice's outermost points are within 1 m of it.
         var inner = new Envelope();
         for (int i = 0; i <= 50; i++)
-        for (int j = 0; j <= 50; j++)
-        {
-            var (x, y) = projection.FromLonLat(x0 + (x1 - x0) * i / 50, y0 + (y1 - y0) * j / 50);
-            Assert.True(envelope.Covers(x, y) || Distance(envelope, x, y) < 0.1, $"({x}, {y}) outside {envelope}");
-            inner.ExpandToInclude(x, y);
-        }
+            for (int j = 0; j <= 50; j++)
+            {
+                var (x, y) = projection.FromLonLat(x0 + (x1 - x0) * i / 50, y0 + (y1 - y0) * j / 50);
+                Assert.True(envelope.Covers(x, y) || Distance(envelope, x, y) < 0.1, $"({x}, {y}) outside {envelope}");
+                inner.ExpandToInclude(x, y);
+            }
         Assert.True(Math.Abs(inner.MinX - envelope.MinX) < 1 && Math.Abs(inner.MaxX - envelope.MaxX) < 1);
         Assert.True(Math.Abs(inner.MinY - envelope.MinY) < 1 && Math.Abs(inner.MaxY - envelope.MaxY) < 1);
     }

@@ -16,8 +16,8 @@ public sealed class RegionProjectionPostGisTests(BundledDatabaseFixture fixture,
     {
         var points = new List<(double, double)>();
         for (int i = 0; i <= steps; i++)
-        for (int j = 0; j <= steps; j++)
-            points.Add((lon0 + (lon1 - lon0) * i / steps, lat0 + (lat1 - lat0) * j / steps));
+            for (int j = 0; j <= steps; j++)
+                points.Add((lon0 + (lon1 - lon0) * i / steps, lat0 + (lat1 - lat0) * j / steps));
         return points;
     }
 
