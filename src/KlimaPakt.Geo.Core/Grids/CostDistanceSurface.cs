@@ -51,8 +51,9 @@ public static class CostDistanceSurface
             accumulated, links);
         if (!double.IsPositiveInfinity(maximumCost))
         {
-            // The search itself runs to the end of the reachable area; the band is cut afterwards (same cells as a
-            // search that stops at the truncation, since Dijkstra settles cells in increasing cost).
+            // The kernel has no stopping cost: the search runs to the end of the reachable area and the band is cut
+            // afterwards, on the float result (a cell's cost is final once settled, so the band is the same as a search
+            // stopped at the truncation would leave, up to that rounding).
             for (int i = 0; i < n; i++)
             {
                 if (!(accumulated[i] > maximumCost)) continue;
