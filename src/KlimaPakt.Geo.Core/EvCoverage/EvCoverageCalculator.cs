@@ -58,7 +58,7 @@ public sealed record EvCoverageResult(
     double CoveredPercentAfter);
 
 /// <summary>
-/// EV-charger coverage per commune (DOMAIN.md §4): population on a grid, chargers de-duplicated, coverage by
+/// EV-charger coverage per commune (README.md, "EV-charger coverage"): population on a grid, chargers de-duplicated, coverage by
 /// straight-line (and optionally network) distance, gaps ranked by uncovered residents, and new sites by greedy
 /// MCLP with the existing chargers fixed, plus the greedy LSCP count for a target coverage.
 /// </summary>

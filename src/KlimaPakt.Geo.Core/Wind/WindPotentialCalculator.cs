@@ -6,7 +6,7 @@ using NetTopologySuite.Geometries;
 namespace KlimaPakt.Geo.Core.Wind;
 
 /// <summary>
-/// The wind potential cadastre on one grid pass for all communes (DOMAIN.md §1): eligibility
+/// The wind potential cadastre on one grid pass for all communes (README.md, "Wind potential cadastre"): eligibility
 /// (<see cref="ExclusionCalculator"/>), suitability score (fuzzy memberships + the raster core's fused weighted
 /// overlay), greedy turbine siting (<see cref="TurbineSiting"/>), yield per turbine (<see cref="WindYield"/>),
 /// per-commune figures, and polygons for the map on the output grid.
