@@ -5,9 +5,10 @@
 #   benchmarks/serving/run.sh [connection-string]
 # The database must hold the bundled data and, for the result layers, published EV and wind runs. Needs Debian wrk
 # and the PostGIS client (psql).
-# Environment: DURATION (seconds per wrk run, default 15), CONNECTIONS (warm, default 16), PORT (default 5098),
-# RAW_REPEAT (times the raw list is run in psql, default 10), OUT (the Markdown file written), SUMMARY (a file that
-# gets the figures as key=value lines, for comparing runs), NO_BUILD=1 (use the existing Release build).
+# Environment: DURATION (seconds per warm wrk run and the least a cold one lasts, default 15), CONNECTIONS (warm,
+# default 16), PORT (default 5098), RAW_REPEAT (times the raw list is run in psql, default 10), OUT (the Markdown
+# file written), SUMMARY (a file that gets the figures as key=value lines, for comparing runs), NO_BUILD=1 (use the
+# existing Release build).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -102,7 +103,7 @@ measure() { # $1 = group (input | result)
     echo "$code $(stat -c %s "$work/tile") $layers $z $x $y" >>"$work/$g.bytes"
   done <"$list"
   while read -r layers z x y run4; do
-    echo '\echo TILE' >>"$work/$g.once.sql"
+    echo "\\echo TILE $layers" >>"$work/$g.once.sql"
     IFS=',' read -ra names <<<"$layers"
     for name in "${names[@]}"; do
       [ -f "$work/$name.sql" ] || curl -fsS "$base/tiles/$name/sql" >"$work/$name.sql"
@@ -111,7 +112,8 @@ measure() { # $1 = group (input | result)
   done <"$work/$g.runs"
   read -r n empty bytes bmean bmax largest < <(python3 "$here/stats.py" bytes <"$work/$g.bytes")
   { echo '\timing on'; echo '\o /dev/null'; for _ in $(seq 1 "$repeat"); do cat "$work/$g.once.sql"; done; } >"$work/$g.raw.sql"
-  read -r raw_n raw_mean raw_p50 raw_p99 < <(psql "$pg" -X -q -v ON_ERROR_STOP=1 -f "$work/$g.raw.sql" 2>&1 | python3 "$here/stats.py")
+  psql "$pg" -X -q -v ON_ERROR_STOP=1 -f "$work/$g.raw.sql" >"$work/$g.raw.out" 2>&1
+  read -r raw_n raw_mean raw_p50 raw_p99 < <(python3 "$here/stats.py" <"$work/$g.raw.out")
   # Cold: one connection, every request a cache miss (same statements as raw, plus HTTP and the cache lookup).
   run_wrk "$list" 1 1 >"$work/cold.txt"; read -r cold_rps cold_p50 cold_p99 cold_mean <"$work/cold.txt"
   # Warm: the list is cached first, then served from the output cache.
@@ -124,6 +126,8 @@ measure() { # $1 = group (input | result)
       warm_rps warm_mean warm_p50 warm_p99 warm1_rps warm1_mean warm1_p50 warm1_p99; do
     echo "${g}_$k=${!k}" >>"$summary"
   done
+  python3 "$here/stats.py" layers <"$work/$g.raw.out" >"$work/$g.layers"
+  while read -r layers ln lmean lp50 lp99; do echo "${g}_layer_$layers=$ln $lmean $lp50 $lp99" >>"$summary"; done <"$work/$g.layers"
   cat >>"$work/$g.md" <<MD
 | Path | Connections | Tiles/s | mean | p50 | p99 |
 | --- | ---: | ---: | ---: | ---: | ---: |
@@ -134,6 +138,12 @@ measure() { # $1 = group (input | result)
 
 $n tiles, $empty of them empty (204); $bytes bytes in all, uncompressed: $bmean bytes per tile on average, the largest
 $bmax bytes (\`$largest\`).
+
+Raw \`ST_AsMVT\` per layer (a composite: its layers' statements summed):
+
+| Layers | Tiles | mean | p50 | p99 |
+| --- | ---: | ---: | ---: | ---: |
+$(awk '{printf "| %s | %s | %sms | %sms | %sms |\n", $1, $2, $3, $4, $5}' "$work/$g.layers")
 MD
 }
 measure input
