@@ -212,6 +212,7 @@ public sealed class AnalysisDescription<TParameters> : AnalysisDescription where
     /// <inheritdoc />
     public override JsonDocument Normalise(JsonElement? parameters)
     {
+        if (parameters is { } given) CheckValues(given, "parameters");
         TParameters value;
         try
         {
@@ -224,6 +225,32 @@ public sealed class AnalysisDescription<TParameters> : AnalysisDescription where
             throw new GeoInputException($"Invalid parameters: {e.Message}");
         }
         return JsonSerializer.SerializeToDocument(_validate(value), Options);
+    }
+
+    /// <summary>
+    /// Numbers that overflow to ±Infinity (1e309), NULs in text and nulls inside lists pass JSON parsing but no analysis
+    /// can use them: refused here, with the path of the value, for every analysis alike.
+    /// </summary>
+    private static void CheckValues(JsonElement value, string path)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number when !value.TryGetDouble(out var d) || !double.IsFinite(d):
+                throw new GeoInputException($"Invalid parameters: {path} is {value.GetRawText()}, outside the range of a number.");
+            case JsonValueKind.String when value.GetString()!.Contains('\0', StringComparison.Ordinal):
+                throw new GeoInputException($"Invalid parameters: {path} contains a NUL character.");
+            case JsonValueKind.Object:
+                foreach (var p in value.EnumerateObject()) CheckValues(p.Value, $"{path}.{p.Name}");
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Null) throw new GeoInputException($"Invalid parameters: {path}[{i}] is null.");
+                    CheckValues(item, $"{path}[{i++}]");
+                }
+                break;
+        }
     }
 
     /// <summary>The stored (normalised) parameters of a run, typed.</summary>

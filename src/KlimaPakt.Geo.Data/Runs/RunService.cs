@@ -39,7 +39,9 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
     /// </summary>
     public async Task<AnalysisRun> CreateAsync(RunRequest request, CancellationToken ct = default)
     {
-        if (!_analyses.TryGetValue(request.Kind ?? "", out var analysis))
+        if (string.IsNullOrWhiteSpace(request.Kind) || string.IsNullOrWhiteSpace(request.Region))
+            throw new GeoInputException($"A run needs a kind ({string.Join(", ", _analyses.Keys.Order())}) and a region.");
+        if (!_analyses.TryGetValue(request.Kind, out var analysis))
             throw new NotFoundException($"Unknown analysis '{request.Kind}'. Known: {string.Join(", ", _analyses.Keys.Order())}.");
         var description = analysis.Description;
         var parameters = description.Normalise(request.Parameters);

@@ -28,6 +28,11 @@ internal sealed partial class GeoExceptionHandler(IProblemDetailsService problem
             problem = new ProblemDetails { Status = input.StatusCode, Title = input.Title, Detail = input.Message };
             if (input.Details.Count > 0) problem.Extensions["details"] = input.Details;
         }
+        else if (exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire })
+        {
+            // PostgreSQL refuses NUL (0x00) in text: a client's text parameter carried one.
+            problem = new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "Text parameters must not contain NUL characters." };
+        }
         else if (exception is BadHttpRequestException bad)
         {
             problem = new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };

@@ -139,8 +139,11 @@ public static class TilesApi
 
     private static double Round(double value) => Math.Round(value, 6);
 
-    private static List<string> SplitLayers(string layers) =>
-        [.. layers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    private static List<string> SplitLayers(string layers)
+    {
+        List<string> names = [.. layers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        return names.Count > 0 ? names : throw new GeoInputException("Name at least one layer (see /catalog).");
+    }
 
     private static string StripTileSuffix(string y) =>
         y.EndsWith(".mvt", StringComparison.OrdinalIgnoreCase) || y.EndsWith(".pbf", StringComparison.OrdinalIgnoreCase) ? y[..^4] : y;

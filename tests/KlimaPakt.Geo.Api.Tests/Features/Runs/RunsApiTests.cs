@@ -61,4 +61,33 @@ public sealed class RunsApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/runs/{Guid.NewGuid()}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/runs/{Guid.NewGuid()}")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("""{"kind": null, "region": "lu"}""", "needs a kind")]
+    [InlineData("""{"region": "lu"}""", "needs a kind")]
+    [InlineData("""{"kind": "ev", "region": "lu", "parameters": {"radiusMeters": 1e309}}""", "parameters.radiusMeters is 1e309")]
+    [InlineData("""{"kind": "wind", "region": "lu", "parameters": {"forcedInclusions": [null]}}""", "parameters.forcedInclusions[0] is null")]
+    [InlineData("""{"kind": "wind", "region": "lu", "parameters": {"powerCurve": [[3, 0], null]}}""", "parameters.powerCurve[1] is null")]
+    [InlineData("""{"kind": "wind", "region": "lu", "parameters": {"preset": "none\u0000"}}""", "contains a NUL character")]
+    public async Task PostRun_HostileBodies_400ProblemAndNoRunCreated(string body, string expected)
+    {
+        var before = await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
+        using var response = await _client.PostAsync("/runs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync());
+        Assert.Equal(before, await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
+    }
+
+    [Theory]
+    [InlineData("/tiles/,.json")]
+    [InlineData("/tiles/.json")]
+    [InlineData("/tiles/,/1/1/1")]
+    [InlineData("/communes?q=a%00b")]
+    public async Task Get_EmptyLayerNameOrNulInText_400Problem(string url)
+    {
+        using var response = await _client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }
