@@ -23,7 +23,7 @@ builder.AddTileServing();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
+app.UseGeoProblems();
 app.UseStatusCodePages();
 app.UseTileServing();
 app.MapOpenApi();

@@ -12,6 +12,28 @@ public static class ProblemsSetup
         services.AddExceptionHandler<GeoExceptionHandler>();
         return services;
     }
+
+    /// <summary>
+    /// The exception handler, and a check that a request body's declared charset exists: an unknown one would fail in
+    /// the JSON reader as a 500; it is a 415 before any endpoint runs.
+    /// </summary>
+    public static IApplicationBuilder UseGeoProblems(this IApplicationBuilder app) => app.UseExceptionHandler().Use((context, next) =>
+    {
+        if (context.Request.ContentType is { } type && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) && media.CharSet is { } charset)
+        {
+            try { _ = System.Text.Encoding.GetEncoding(charset.Trim('"')); }
+            catch (ArgumentException) { throw new UnsupportedMediaTypeException($"Unknown charset '{(charset.Length > 40 ? charset[..40] + "…" : charset)}' in Content-Type; send UTF-8."); }
+        }
+        return next(context);
+    });
+}
+
+/// <summary>A request body in a media type or charset the service does not read (415).</summary>
+internal sealed class UnsupportedMediaTypeException(string message) : GeoInputException(message)
+{
+    public override int StatusCode => StatusCodes.Status415UnsupportedMediaType;
+
+    public override string Title => "Unsupported media type";
 }
 
 /// <summary>
