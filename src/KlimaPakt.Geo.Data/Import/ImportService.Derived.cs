@@ -139,12 +139,11 @@ public sealed partial class ImportService
             ["source"] = sourceName,
             [SpectralClassificationTag] = "spectral band rules (NDVI, NDWI, green, redness)",
             ["cell_size"] = cellText,
-            ["cell_size_deg"] = geographic ? grid.CellSizeX.ToString("R", CultureInfo.InvariantCulture) : "",
             ["raster"] = request.Raster,
             ["quality"] = "coarse: one class per cell of the image, not a survey-quality land-cover map",
             ["thresholds"] = thresholds.ToString(),
         };
-        if (!geographic) common.Remove("cell_size_deg");
+        if (geographic) common["cell_size_deg"] = grid.CellSizeX.ToString("R", CultureInfo.InvariantCulture);
         var factory = new GeometryFactory(new PrecisionModel(), grid.Srid);
         var rows = areas.Select((a, k) =>
         {
