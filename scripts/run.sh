@@ -13,10 +13,11 @@ dotnet build KlimaPakt.Geo.sln -c Release -v quiet -nologo
 CLI=(dotnet "$ROOT/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll")
 echo "== importing the bundled data (data/bundle.json)"
 "${CLI[@]}" import bundle data/bundle.json
-# The cadastres' batch runs (klimapakt run wind|geothermal|corridors|ev --region lu) join this list as they land.
-ANALYSES=(ev wind)
-for analysis in "${ANALYSES[@]}"; do
-  echo "== running $analysis"; "${CLI[@]}" run "$analysis" --region lu
+# The cadastres' batch runs, as kind:region, join this list as they land. Luxembourg runs on thin inputs, Liechtenstein
+# on its full 2013 OSM extract; EV needs commune populations and chargers, which the Liechtenstein extract lacks.
+ANALYSES=(ev:lu wind:lu wind:li)
+for run in "${ANALYSES[@]}"; do
+  echo "== running ${run%%:*} on ${run##*:}"; "${CLI[@]}" run "${run%%:*}" --region "${run##*:}"
 done
 echo "== serving http://127.0.0.1:$PORT/ (Ctrl-C stops)"
 exec dotnet "$ROOT/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$ROOT/src/KlimaPakt.Geo.Api"

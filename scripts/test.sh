@@ -31,7 +31,9 @@ for trx in "$RESULTS"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 
-# The browser test: the planners' map in headless Chromium, against a database holding the bundled data and an EV run.
+# The browser test: the planners' map in headless Chromium, against a database holding the bundled data, an EV run
+# and a wind run (Luxembourg at a coarse grid to keep CI short; seven score classes, so the legend's class count
+# is seen to come from the data, not from a fixed five).
 browser_rc=0
 if [ -x tests/browser/run.sh ]; then
   browser_db="Host=127.0.0.1;Port=${KLIMAPAKT_PG_PORT:-55432};Database=klimapakt_test_browser;Username=postgres"
@@ -39,6 +41,7 @@ if [ -x tests/browser/run.sh ]; then
   if scripts/postgis.sh psql -c "DROP DATABASE IF EXISTS klimapakt_test_browser WITH (FORCE)" -c "CREATE DATABASE klimapakt_test_browser" \
      && KLIMAPAKT_DB="$browser_db" "${cli[@]}" import bundle data/bundle.json >/dev/null \
      && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run ev --region lu >/dev/null \
+     && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run wind --region lu --cell-size-meters 50 --output-cell-size-meters 100 --score-classes 7 >/dev/null \
      && tests/browser/run.sh "$browser_db"; then
     passed=$((passed + 1))
   else

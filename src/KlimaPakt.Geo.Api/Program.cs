@@ -6,12 +6,14 @@ using KlimaPakt.Geo.Api.Features.Regions;
 using KlimaPakt.Geo.Api.Features.Runs;
 using KlimaPakt.Geo.Api.Features.Tiles;
 using KlimaPakt.Geo.Data;
+using KlimaPakt.Geo.Data.Runs;
 using KlimaPakt.Geo.Data.Tiles;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddGeoData(GeoDatabase.ResolveConnectionString(builder.Configuration.GetConnectionString("Geo")));
+builder.Services.AddGeoData(GeoDatabase.ResolveConnectionString(builder.Configuration.GetConnectionString("Geo")),
+    results => builder.Configuration.GetSection(ResultsOptions.Section).Bind(results));
 builder.Services.AddGeoServing();
 builder.Services.AddGeoProblems();
 builder.Services.AddGeoHealth();

@@ -15,7 +15,11 @@ internal static class CliHost
     public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> body, CancellationToken ct, bool migrate = true)
     {
         var connectionString = GeoDatabase.ResolveConnectionString();
-        var services = new ServiceCollection().AddGeoData(connectionString).BuildServiceProvider();
+        // KLIMAPAKT_RESULTS_DIR: the Results:Directory setting for the command line.
+        var services = new ServiceCollection().AddGeoData(connectionString, results =>
+        {
+            if (Environment.GetEnvironmentVariable("KLIMAPAKT_RESULTS_DIR") is { Length: > 0 } directory) results.Directory = directory;
+        }).BuildServiceProvider();
         await using (services)
         {
             try

@@ -44,8 +44,14 @@ public static class GeoDatabase
     /// Registers the database and the application services that the API and the CLI share
     /// (imports, raster registration): one code path for both front doors.
     /// </summary>
-    public static IServiceCollection AddGeoData(this IServiceCollection services, string connectionString)
+    /// <param name="services">The services.</param>
+    /// <param name="connectionString">Npgsql connection string.</param>
+    /// <param name="configureResults">Sets the <see cref="Runs.ResultsOptions"/> (settings section <c>Results</c>); defaults otherwise.</param>
+    public static IServiceCollection AddGeoData(this IServiceCollection services, string connectionString, Action<Runs.ResultsOptions>? configureResults = null)
     {
+        var results = new Runs.ResultsOptions();
+        configureResults?.Invoke(results);
+        services.AddSingleton(results);
         var dataSource = CreateDataSource(connectionString);
         services.AddSingleton(dataSource);
         services.AddDbContextFactory<GeoDbContext>(o => Configure(o, dataSource));

@@ -17,7 +17,7 @@ public static class RowStrips
     /// <param name="rowsPerStrip">Rows per strip (the last strip may be shorter).</param>
     public static IEnumerable<(int FirstRow, int RowCount)> Of(int height, int rowsPerStrip = DefaultRows)
     {
-        if (rowsPerStrip <= 0) throw new ArgumentOutOfRangeException(nameof(rowsPerStrip));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerStrip);
         for (int r = 0; r < height; r += rowsPerStrip)
             yield return (r, Math.Min(rowsPerStrip, height - r));
     }

@@ -42,6 +42,33 @@ public sealed class ApiFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
+    private Task? _runs;
+    private readonly object _runsLock = new();
+
+    /// <summary>
+    /// Publishes one real run of each analysis once for the assembly (EV over Luxembourg, wind over Liechtenstein at
+    /// 50 m), through the same RunService as the API.
+    /// </summary>
+    public Task RunAnalysesAsync()
+    {
+        lock (_runsLock) return _runs ??= RunOnceAsync();
+    }
+
+    private async Task RunOnceAsync()
+    {
+        var runs = Factory.Services.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>();
+        foreach (var (kind, region, parameters) in new[]
+        {
+            ("ev", "lu", "{}"),
+            ("wind", "li", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum"}"""),
+        })
+        {
+            var run = await runs.CreateAsync(new(kind, region, null, System.Text.Json.JsonDocument.Parse(parameters).RootElement));
+            var final = await runs.ExecuteAsync(run.Id);
+            if (final.Status != KlimaPakt.Geo.Data.Entities.RunStatus.Published) throw new InvalidOperationException($"{kind} run: {final.Error}");
+        }
+    }
+
     public HttpClient Client() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public async Task<T> ScalarAsync<T>(string sql) => await Database.ScalarAsync<T>(sql);
@@ -67,6 +94,7 @@ public sealed class GeoApiFactory(string connectionString, int changePollSeconds
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Geo", connectionString);
+        builder.UseSetting("Results:Directory", TestDatabase.ResultsDirectory);
         // The shared service hears of publishes only through the notifier; DataChangeWatcherTests polls.
         builder.UseSetting("Serving:ChangePollSeconds", changePollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services =>
@@ -74,7 +102,6 @@ public sealed class GeoApiFactory(string connectionString, int changePollSeconds
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",
                 "results.test_zones", LayerGeometry.Polygon, [new("score", "t.score", FieldType.Number, "Score (0–1)")])
             { RunKind = ApiFixture.ZonesKind, Attribution = "KlimaPakt tests" });
-            services.AddPublishedLayer(LayerRegistry.CommuneResults(ApiFixture.ZonesKind, "Test results per commune"));
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.BrokenLayer, "Broken", "A layer whose attribute fails in the database",
                 "ev_chargers", LayerGeometry.Point, [new("broken", "(t.id / 0)", FieldType.Integer, "Division by zero")]));
         });

@@ -48,7 +48,7 @@ public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliData
     public async Task RunEv_NegativeRadius_ExitCode2AndNoRunCreated()
     {
         var before = await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
-        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--radius", "-5");
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--radius-meters", "-5");
         Assert.Equal(2, code);
         Assert.Contains("RadiusMeters must be > 0", output);
         Assert.Equal(before, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
@@ -64,6 +64,33 @@ public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliData
         var (listCode, list) = await KlimapaktAsync(fixture.Db.ConnectionString, "runs", "--kind", "ev");
         Assert.Equal(0, listCode);
         Assert.Contains("Published", list);
+    }
+
+    [Fact]
+    public async Task RunHelp_OptionsGeneratedFromTheParametersRecord_WithXmlDocsAndDefaults()
+    {
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "wind", "--help");
+        Assert.Equal(0, code);
+        // WindParameters.CellSizeMeters: its XML summary and its default (10) from the record.
+        Assert.Matches(@"--cell-size-meters\b.*Cell size of the analysis grid, in metres\. \[default: 10\]", output);
+        Assert.Matches(@"--height-law\b.*\(power \| log\)", output);
+        Assert.Matches(@"--modelled-speed-per-100-meters-elevation\b", output);
+        (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--help");
+        Assert.Matches(@"--radius-meters\b.*\[default: 500\]", output);
+    }
+
+    [Fact]
+    public async Task RunEv_GeneratedOptions_StoredInTheRunsParameters()
+    {
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--commune", "0204", "--new-sites", "2",
+            "--cell-size-meters", "200", "--network-distance");
+        Assert.True(code == 0, output);
+        var parameters = await fixture.Db.ScalarAsync<string>("SELECT parameters::text FROM analysis_runs WHERE kind = 'ev' ORDER BY created_at DESC LIMIT 1");
+        using var json = System.Text.Json.JsonDocument.Parse(parameters);
+        Assert.Equal(200, json.RootElement.GetProperty("cellSizeMeters").GetDouble());
+        Assert.Equal(2, json.RootElement.GetProperty("newSites").GetInt32());
+        Assert.True(json.RootElement.GetProperty("networkDistance").GetBoolean());
+        Assert.Equal(500, json.RootElement.GetProperty("radiusMeters").GetDouble()); // the record's default, stored in full
     }
 
     [Fact]

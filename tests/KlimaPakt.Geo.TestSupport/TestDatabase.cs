@@ -28,6 +28,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public ImportService Imports => Services.GetRequiredService<ImportService>();
 
+    /// <summary>Where test runs write their GeoTIFFs.</summary>
+    public static string ResultsDirectory { get; } = Path.Combine(Path.GetTempPath(), "klimapakt-test-results");
+
     /// <summary>The repository root (where data/ and the solution are).</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
@@ -39,9 +42,6 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         // A prefix keeps two checkouts (or two people) testing against one server out of each other's databases.
         name = (Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_DB_PREFIX") ?? "") + name;
-        // Result GeoTIFFs of test runs go to a temporary folder, not the user's results folder.
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KLIMAPAKT_RESULTS_DIR")))
-            Environment.SetEnvironmentVariable("KLIMAPAKT_RESULTS_DIR", Path.Combine(Path.GetTempPath(), "klimapakt-test-results"));
         var server = Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_SERVER") is { Length: > 0 } s
             ? s
             : $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("KLIMAPAKT_PG_PORT") ?? "55432"};Username=postgres";
@@ -60,7 +60,10 @@ public sealed class TestDatabase : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 20 }.ConnectionString;
-        var services = new ServiceCollection().AddGeoData(connectionString).BuildServiceProvider();
+        // Result GeoTIFFs of test runs go to a temporary folder, not the user's results folder.
+        var services = new ServiceCollection()
+            .AddGeoData(connectionString, results => results.Directory = ResultsDirectory)
+            .BuildServiceProvider();
         await GeoDatabase.MigrateAsync(services);
         var database = new TestDatabase(connectionString, services);
         if (loadBundle) await services.GetRequiredService<BundleImporter>().LoadAsync(DataPath("bundle.json"));

@@ -3,8 +3,9 @@
 #   tests/browser/run.sh [connection-string]
 # Starts the API on a loopback port against the database given (argument, else KLIMAPAKT_DB, else the
 # project's local cluster, database klimapakt) — it must hold the bundled data
-# (dotnet run --project src/KlimaPakt.Geo.Cli -- import bundle data/bundle.json) —, runs map.test.mjs,
-# leaves a screenshot in tests/browser/artifacts/map.png and exits non-zero on failure.
+# (dotnet run --project src/KlimaPakt.Geo.Cli -- import bundle data/bundle.json)
+# and an EV and a wind run (klimapakt run ev|wind --region lu) —, runs map.test.mjs, leaves screenshots in
+# tests/browser/artifacts/ (map.png, map-wind-potential.png) and exits non-zero on failure.
 # Needs: Debian packages chromium and nodejs/npm; npm ci installs playwright-core (no browser download).
 # Environment: KLIMAPAKT_BROWSER_PORT (default 5099), CHROMIUM (default /usr/bin/chromium).
 set -euo pipefail
@@ -45,5 +46,9 @@ layers=$(ogrinfo -ro -so -oo Z=12 -oo X=2117 -oo Y=1396 "MVT:/vsicurl/http://127
 [ "$layers" = "communes ev_chargers " ] || { echo "not ok ogrinfo MVT: layers '$layers'" >&2; exit 1; }
 echo "ok   ogrinfo (MVT driver) reads the composite tile's layers: $layers"
 
+# The wind potential legend must list as many classes as the latest published wind run has (none: no wind run, a failure).
+wind_classes=$(psql -X -h "$(field Host)" -p "$(field Port)" -U "$(field Username)" -d "$(field Database)" -tAc \
+  "SELECT count(DISTINCT class) FROM results.wind_potential WHERE run_id = (SELECT id FROM analysis_runs WHERE kind = 'wind' AND status = 'Published' ORDER BY published_at DESC LIMIT 1)" 2>/dev/null || echo 0)
+
 cd "$here"
-KLIMAPAKT_URL="http://127.0.0.1:$port" node map.test.mjs
+KLIMAPAKT_URL="http://127.0.0.1:$port" KLIMAPAKT_WIND_CLASSES="${wind_classes:-0}" node map.test.mjs

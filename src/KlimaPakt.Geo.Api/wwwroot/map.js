@@ -1,115 +1,290 @@
-// The planners' map: every published layer from /catalog as vector tiles, a toggle and legend each,
-// and a commune picker that zooms to the commune and shows its figures.
+// The planners' map. Everything it draws comes from the service's metadata: /catalog lists the layers with their
+// geometry, zoom range and style (kind, colour, field, classes or stops, legend, default visibility), each
+// source's TileJSON gives the tile URLs and attribution. No layer is named here: the commune layer is the
+// catalogue's `communes_layer`, and a new analysis's layers appear without an edit to this file.
+// Feature labels (style.labelField) are not drawn as map text: MapLibre needs a glyphs URL for text and the
+// service serves no glyphs (a remote font server would be an external request); the label field is shown in a
+// tooltip under the pointer instead.
 'use strict';
 
-const state = window.klimapakt = { ready: false, errors: [], selected: null };
-window.addEventListener('error', e => state.errors.push(String(e.message)));
+const state = window.klimapakt = { ready: false, errors: [], selected: null, legends: {}, styles: {}, sources: {} };
 
-const palette = {
-  communes: '#3b7d5b', buildings: '#8c6d5a', roads: '#d08a2e', railways: '#555555', land_cover: '#9cc58a',
-  waterways: '#3d8fd1', water_bodies: '#7fb7e6', protected_areas: '#4f9a3c', power_lines: '#b8434f',
-  power_sites: '#b8434f', places: '#303a8c', ev_chargers: '#0f9fb0',
-};
-const extraColours = ['#7b3fa0', '#c2577d', '#5f7f1f', '#a36a00', '#2f6f8f'];
-const initialBounds = [[5.73, 49.44], [6.53, 50.19]];
-const onByDefault = new Set(['communes', 'ev_chargers', 'places', 'roads']);
+// A failed request or a script error: readable in the page (role=alert) and listed in window.klimapakt.errors.
+const shownErrors = new Set();
+function reportError(message) {
+  state.errors.push(message);
+  if (shownErrors.has(message)) return;
+  shownErrors.add(message);
+  const box = document.getElementById('errors');
+  const p = document.createElement('p');
+  p.textContent = message;
+  box.append(p);
+  box.hidden = false;
+}
+window.addEventListener('error', e => reportError(`Script error: ${e.message}`));
+window.addEventListener('unhandledrejection', e => reportError(`Script error: ${e.reason && e.reason.message || e.reason}`));
+
+// GET a JSON document; a network failure or a status other than 2xx becomes an Error saying what failed and why
+// (the problem+json detail when the service sent one).
+async function getJson(url, what) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: 'application/json' } });
+  } catch (e) {
+    throw new Error(`${what} could not be loaded: ${url} did not answer (${e.message}).`);
+  }
+  if (!response.ok) {
+    let detail = '';
+    try {
+      const problem = await response.json();
+      detail = problem.detail || problem.title || '';
+    } catch { /* not JSON: the status says enough */ }
+    const status = `${response.status}${response.statusText ? ' ' + response.statusText : ''}`;
+    throw new Error(`${what} could not be loaded: ${url} answered ${status}${detail ? ` (${detail})` : ''}.`);
+  }
+  try {
+    return await response.json();
+  } catch (e) {
+    throw new Error(`${what} could not be read: ${url} sent no valid JSON (${e.message}).`);
+  }
+}
+
+function number(value, decimals = 0) {
+  return value == null || Number.isNaN(Number(value)) ? '–'
+    : Number(value).toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
 
 const map = new maplibregl.Map({
   container: 'map',
   style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f0' } }] },
-  bounds: initialBounds,
+  bounds: [[5.73, 49.44], [6.53, 50.19]],
   // Each source's TileJSON brings its attribution (© OpenStreetMap contributors, ACT, STATEC).
   attributionControl: { compact: false },
 });
 map.addControl(new maplibregl.NavigationControl(), 'top-right');
 map.addControl(new maplibregl.ScaleControl(), 'bottom-right');
 state.map = map;
-state.renderedCommunes = () => map.getLayer('communes-fill') ? map.queryRenderedFeatures({ layers: ['communes-fill'] }).length : 0;
-map.on('error', e => state.errors.push(e.error ? String(e.error.message || e.error) : 'map error'));
+state.renderedCommunes = () => 0;
+map.on('error', e => {
+  const source = e.sourceId && state.sources[e.sourceId];
+  const message = e.error ? String(e.error.message || e.error) : 'map error';
+  reportError(source ? `Tiles of ${source} could not be loaded: ${message}` : `Map error: ${message}`);
+});
 
-// "ev_covered_pct" of kind "ev" → "EV: covered (%)": the unit suffixes of the metric names, spelt out.
-function metricLabel(kind, metric) {
-  const name = metric.startsWith(`${kind}_`) ? metric.slice(kind.length + 1) : metric;
-  return `${kind.toUpperCase()}: ${name.replace(/_pct$/, ' (%)').replace(/_per_1000$/, ' per 1,000 residents')
-    .replace(/_km2$/, ' (km²)').replace(/_mwh_per_year$/, ' (MWh/yr)').replace(/_gwh_per_year$/, ' (GWh/yr)').replace(/_mw$/, ' (MW)')
-    .replaceAll('_', ' ')}`;
+// The colour of a feature from its layer's style: one colour, a `match` on the class field, or an `interpolate`
+// over the graduated stops. A layer whose run has no classes yet falls back to its single colour.
+function colourExpression(style) {
+  if (style.kind === 'classes' && style.classes.length > 0) {
+    return ['match', ['get', style.field], ...style.classes.flatMap(c => [c.value, c.colour]), '#cccccc'];
+  }
+  if (style.kind === 'graduated' && style.classes.length > 0) {
+    const stops = style.classes.filter((c, i, all) => i === 0 || c.value > all[i - 1].value);
+    if (stops.length === 1) return stops[0].colour;
+    return ['interpolate', ['linear'], ['to-number', ['coalesce', ['get', style.field], stops[0].value]], ...stops.flatMap(c => [c.value, c.colour])];
+  }
+  return style.colour;
 }
 
-function number(value, digits = 0) {
-  return value == null ? '–' : Number(value).toLocaleString('en-GB', { maximumFractionDigits: digits });
-}
-
-function styleLayers(name, info, colour) {
-  const source = name;
+// MapLibre layers of one published layer; `rank` orders them on the map (areas below lines below points, the
+// commune outline above every area so the selected commune stays visible).
+function mapLayers(name, info, style, source, isCommunes) {
   const common = { source, 'source-layer': name };
-  if (name === 'communes') {
-    return [
-      { id: 'communes-fill', type: 'fill', ...common, paint: {
-        'fill-color': ['interpolate', ['linear'], ['coalesce', ['get', 'population'], 0], 0, '#e5f2ea', 5000, '#a9d6b9', 20000, '#5aa57c', 120000, '#1f5e3d'],
-        'fill-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 0.85, 0.55] } },
-      { id: 'communes-line', type: 'line', ...common, paint: { 'line-color': '#24513a', 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0.8] } },
-    ];
-  }
-  if (name === 'wind_potential') {
-    // The potential map's five score classes, low (pale) to high (deep): where potential is high, not only eligible.
-    return [{ id: `${name}-fill`, type: 'fill', ...common, paint: {
-      'fill-color': ['match', ['get', 'class'], 1, '#fde0c5', 2, '#facba6', 3, '#f59e72', 4, '#e0613f', 5, '#a32b1c', '#cccccc'],
-      'fill-opacity': 0.8 } }];
-  }
+  const colour = colourExpression(style);
+  const selected = ['boolean', ['feature-state', 'selected'], false];
   if (info.geometry === 'polygon') {
-    return [{ id: `${name}-fill`, type: 'fill', ...common, paint: { 'fill-color': colour, 'fill-opacity': 0.6, 'fill-outline-color': colour } }];
+    const fill = { id: `${name}:fill`, type: 'fill', ...common, rank: isCommunes ? 0 : 1, paint: {
+      'fill-color': colour,
+      'fill-opacity': isCommunes ? ['case', selected, Math.min(1, style.opacity + 0.3), style.opacity] : style.opacity,
+    } };
+    if (style.kind === 'single') fill.paint['fill-outline-color'] = style.colour;
+    if (!isCommunes) return [fill];
+    return [fill, { id: `${name}:outline`, type: 'line', ...common, rank: 2, paint: {
+      'line-color': style.colour, 'line-width': ['case', selected, 3, 0.8] } }];
   }
   if (info.geometry === 'line') {
-    return [{ id: `${name}-line`, type: 'line', ...common, paint: { 'line-color': colour, 'line-width': 1.6 } }];
+    return [{ id: `${name}:line`, type: 'line', ...common, rank: 3, paint: { 'line-color': colour, 'line-width': 1.6 } }];
   }
-  return [{ id: `${name}-circle`, type: 'circle', ...common, paint: {
+  return [{ id: `${name}:circle`, type: 'circle', ...common, rank: 4, paint: {
     'circle-color': colour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 14, 6],
     'circle-stroke-color': '#ffffff', 'circle-stroke-width': 0.8 } }];
 }
 
-function legendFor(name, info, colour) {
-  if (name === 'communes') return 'Population: light < 5,000 · dark > 100,000';
-  if (name === 'wind_potential') return 'Score classes 1 (pale) – 5 (deep red), latest published wind run';
+// One vector source per group of layers shown together: the layers of one analysis kind (with the same zoom
+// range) share a composite TileJSON (/tiles/a,b,c.json), every input layer has its own source (hidden input
+// layers then cost no tile requests).
+function sourceGroups(catalog) {
+  const groups = new Map();
+  for (const [name, info] of Object.entries(catalog.tiles)) {
+    const key = info.run_kind ? `${info.run_kind}|${info.minzoom}|${info.maxzoom}` : `layer|${name}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(name);
+  }
+  return [...groups.values()];
+}
+
+function swatch(geometry, colour) {
+  const span = document.createElement('span');
+  span.className = `swatch ${geometry}`;
+  span.style.background = colour;
+  return span;
+}
+
+// The legend of a layer: its legend text (with the unit, from the server), then one row per class or stop with
+// its label (the unit included), or a note when the layer's run has published no classes yet.
+function legendElement(name, info, style) {
+  const legend = document.createElement('div');
+  legend.className = 'legend';
+  legend.dataset.layer = name;
+  const title = document.createElement('p');
+  title.className = 'legend-title';
   const zooms = info.minzoom > 0 ? `, from zoom ${info.minzoom}` : '';
-  const run = info.run_kind ? `, latest published ${info.run_kind} run` : '';
-  return `${info.geometry === 'point' ? 'Points' : info.geometry === 'line' ? 'Lines' : 'Areas'}${zooms}${run}`;
+  title.textContent = `${style.legend}${zooms}`;
+  legend.append(title);
+  if (style.kind !== 'single') {
+    const list = document.createElement('ul');
+    list.className = `legend-classes ${style.kind}`;
+    for (const c of style.classes) {
+      const row = document.createElement('li');
+      row.className = 'legend-class';
+      const label = document.createElement('span');
+      label.textContent = c.label;
+      row.append(swatch(info.geometry, c.colour), label);
+      list.append(row);
+    }
+    if (style.classes.length === 0) {
+      const row = document.createElement('li');
+      row.className = 'legend-empty';
+      row.textContent = info.run_kind ? `no published ${info.run_kind} run yet` : 'no data';
+      list.append(row);
+    }
+    legend.append(list);
+  }
+  return legend;
+}
+
+function layerItem(name, info, style, layers, available) {
+  const item = document.createElement('li');
+  item.className = 'layer';
+  item.dataset.layer = name;
+  const row = document.createElement('div');
+  row.className = 'layer-row';
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.id = `toggle-${name}`;
+  input.checked = available && style.visible;
+  input.disabled = !available;
+  input.addEventListener('change', () => {
+    for (const layer of layers) map.setLayoutProperty(layer.id, 'visibility', input.checked ? 'visible' : 'none');
+  });
+  const first = style.classes[0]?.colour, last = style.classes[style.classes.length - 1]?.colour;
+  const label = document.createElement('label');
+  label.htmlFor = input.id;
+  label.textContent = info.title;
+  row.append(input, swatch(info.geometry, first && last && style.kind !== 'single' ? `linear-gradient(90deg, ${first}, ${last})` : style.colour), label);
+  item.append(row);
+  if (available) {
+    item.append(legendElement(name, info, style));
+  } else {
+    const note = document.createElement('p');
+    note.className = 'legend unavailable';
+    note.textContent = 'unavailable: its tiles could not be loaded';
+    item.append(note);
+  }
+  return item;
 }
 
 async function addLayers() {
-  const catalog = await (await fetch('/catalog')).json();
-  const list = document.getElementById('layers');
-  let extra = 0;
-  const names = Object.keys(catalog.tiles).sort((a, b) => (a === 'communes' ? -1 : b === 'communes' ? 1 : 0));
-  for (const name of names) {
-    const info = catalog.tiles[name];
-    const colour = palette[name] || extraColours[extra++ % extraColours.length];
-    map.addSource(name, { type: 'vector', url: `/tiles/${name}.json`, promoteId: undefined });
-    // Result areas would hide the communes: only result points start visible, the rest one click away.
-    const visible = onByDefault.has(name) || (info.run_kind != null && info.geometry === 'point');
-    const layers = styleLayers(name, info, colour);
-    for (const layer of layers) {
-      layer.layout = { visibility: visible ? 'visible' : 'none' };
-      map.addLayer(layer);
+  const catalog = await getJson('/catalog', 'The layer catalogue');
+  state.catalog = catalog;
+  state.analyses = Object.fromEntries((catalog.analyses || []).map(a => [a.kind, a]));
+  const communesLayer = catalog.communes_layer;
+
+  // Every group's TileJSON at once; one failing hides only its own layers.
+  const groups = sourceGroups(catalog);
+  const loaded = await Promise.allSettled(groups.map(names =>
+    getJson(`/tiles/${names.map(encodeURIComponent).join(',')}.json`, `The tiles description of ${names.map(n => catalog.tiles[n].title).join(', ')}`)));
+
+  const specs = [];
+  const items = new Map();
+  groups.forEach((names, i) => {
+    const result = loaded[i];
+    if (result.status === 'rejected') reportError(result.reason.message);
+    const tilejson = result.status === 'fulfilled' ? result.value : null;
+    const source = `source:${names.join(',')}`;
+    if (tilejson) {
+      map.addSource(source, { type: 'vector', tiles: tilejson.tiles, minzoom: tilejson.minzoom, maxzoom: tilejson.maxzoom,
+        bounds: tilejson.bounds, attribution: tilejson.attribution });
+      state.sources[source] = names.map(n => catalog.tiles[n].title).join(', ');
     }
-    const item = document.createElement('li');
-    const id = `toggle-${name}`;
-    item.innerHTML = `<input type="checkbox" id="${id}" ${visible ? 'checked' : ''}>`
-      + `<span class="swatch ${info.geometry}" style="background:${name === 'wind_potential' ? 'linear-gradient(90deg, #fde0c5, #a32b1c)' : colour}"></span>`
-      + `<label for="${id}">${info.title}</label>`;
-    const legend = document.createElement('li');
-    legend.className = 'legend';
-    legend.textContent = legendFor(name, info, colour);
-    item.querySelector('input').addEventListener('change', e => {
-      for (const layer of layers) map.setLayoutProperty(layer.id, 'visibility', e.target.checked ? 'visible' : 'none');
+    for (const name of names) {
+      const info = catalog.tiles[name];
+      // The TileJSON's style (read with the tile URLs) wins over the catalogue's, which may be older.
+      const style = tilejson?.vector_layers?.find(v => v.id === name)?.style ?? info.style;
+      const layers = tilejson ? mapLayers(name, info, style, source, name === communesLayer) : [];
+      for (const layer of layers) layer.layout = { visibility: style.visible ? 'visible' : 'none' };
+      specs.push(...layers);
+      items.set(name, layerItem(name, info, style, layers, tilejson != null));
+      state.styles[name] = style;
+      state.legends[name] = { kind: style.kind, legend: style.legend, classes: style.classes.map(c => c.label) };
+    }
+  });
+  specs.sort((a, b) => a.rank - b.rank);
+  for (const { rank, ...layer } of specs) map.addLayer(layer);
+  setUpTooltip(catalog, specs);
+
+  // The list: the input layers, then each analysis under its title, in catalogue order.
+  const list = document.getElementById('layers');
+  const heading = text => { const h = document.createElement('li'); h.className = 'layer-group'; h.textContent = text; return h; };
+  const inputs = Object.keys(catalog.tiles).filter(n => !catalog.tiles[n].run_kind);
+  list.replaceChildren(heading('Data'), ...inputs.map(n => items.get(n)));
+  const kinds = [...new Set(Object.values(catalog.tiles).map(t => t.run_kind).filter(Boolean))];
+  for (const kind of kinds) {
+    list.append(heading(state.analyses[kind]?.title ?? kind),
+      ...Object.keys(catalog.tiles).filter(n => catalog.tiles[n].run_kind === kind).map(n => items.get(n)));
+  }
+
+  const fill = `${communesLayer}:fill`;
+  if (map.getLayer(fill)) {
+    state.communesSource = specs.find(l => l.id === fill).source;
+    state.renderedCommunes = () => map.queryRenderedFeatures({ layers: [fill] }).length;
+    map.on('click', fill, e => {
+      const f = e.features && e.features[0];
+      if (f && f.properties.region && f.properties.code) showCommune(f.properties.region, f.properties.code).catch(err => reportError(err.message));
     });
-    list.append(item, legend);
+    map.on('mouseenter', fill, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', fill, () => { map.getCanvas().style.cursor = ''; });
   }
 }
 
+// The label field of the topmost labelled feature under the pointer, in a tooltip: "Name" for a text field,
+// "Layer title: field value" for a number (a rank, a class).
+function setUpTooltip(catalog, specs) {
+  const labelled = specs.filter(l => state.styles[l['source-layer']].labelField).map(l => l.id).reverse();
+  if (labelled.length === 0) return;
+  const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'tooltip', offset: 8 });
+  state.tooltip = () => popup.isOpen() ? popup.getElement().textContent : null;
+  map.on('mousemove', e => {
+    const visible = labelled.filter(id => map.getLayoutProperty(id, 'visibility') !== 'none');
+    const feature = visible.length ? map.queryRenderedFeatures(e.point, { layers: visible })[0] : null;
+    const info = feature && catalog.tiles[feature.sourceLayer];
+    const field = info && state.styles[feature.sourceLayer].labelField;
+    const value = feature && feature.properties[field];
+    if (value == null) { popup.remove(); return; }
+    const type = info.fields.find(f => f.name === field)?.type;
+    popup.setLngLat(e.lngLat).setText(type === 'String' ? String(value) : `${info.title}: ${field.replaceAll('_', ' ')} ${value}`).addTo(map);
+  });
+  map.getCanvas().addEventListener('mouseleave', () => popup.remove());
+}
+
+function selectFeature(id, selected) {
+  if (id == null || !state.communesSource) return;
+  map.setFeatureState({ source: state.communesSource, sourceLayer: state.catalog.communes_layer, id }, { selected });
+}
+
 async function showCommune(region, code) {
-  const commune = await (await fetch(`/regions/${encodeURIComponent(region)}/communes/${encodeURIComponent(code)}`)).json();
-  if (state.selected) map.setFeatureState({ source: 'communes', sourceLayer: 'communes', id: state.selected.id }, { selected: false });
-  map.setFeatureState({ source: 'communes', sourceLayer: 'communes', id: commune.id }, { selected: true });
+  const commune = await getJson(`/regions/${encodeURIComponent(region)}/communes/${encodeURIComponent(code)}`, 'The commune\'s figures');
+  if (state.selected) selectFeature(state.selected.id, false);
+  selectFeature(commune.id, true);
   const [w, s, e, n] = commune.bbox;
   map.fitBounds([[w, s], [e, n]], { padding: 40, duration: 0 });
   document.getElementById('figures').hidden = false;
@@ -117,14 +292,22 @@ async function showCommune(region, code) {
   const rows = [
     ['Canton', commune.canton ?? '–'],
     [`Population (1 Jan ${commune.populationYear ?? '–'})`, number(commune.population)],
-    ['Area (km²)', number(commune.areaKm2, 2)],
-    ['Density (per km²)', commune.population ? number(commune.population / commune.areaKm2) : '–'],
-    ...commune.metrics.map(m => [metricLabel(m.kind, m.metric), number(m.value, /population|chargers$|points$|turbines$/.test(m.metric) ? 0 : 2)]),
+    ['Area', `${number(commune.areaKm2, 2)} km²`],
+    ['Density', commune.population ? `${number(commune.population / commune.areaKm2)} per km²` : '–'],
   ];
+  // Each analysis's figures under its title; label, unit and decimals as the figure descriptions give them.
+  let kind = null;
+  for (const m of commune.metrics) {
+    if (m.kind !== kind) { kind = m.kind; rows.push([state.analyses?.[kind]?.title ?? kind, null]); }
+    rows.push([m.label, m.value == null ? '–' : `${number(m.value, m.decimals)}${m.unit ? (m.unit === '%' ? ' %' : ` ${m.unit}`) : ''}`]);
+  }
   const figures = document.getElementById('commune-figures');
   figures.replaceChildren(...rows.flatMap(([k, v]) => {
-    const dt = document.createElement('dt'); dt.textContent = k;
-    const dd = document.createElement('dd'); dd.textContent = v;
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    if (v === null) { dt.className = 'group'; return [dt]; }
+    const dd = document.createElement('dd');
+    dd.textContent = v;
     return [dt, dd];
   }));
   state.selected = commune;
@@ -139,14 +322,24 @@ function setUpSearch() {
     timer = setTimeout(async () => {
       const q = input.value.trim();
       if (!q) { results.replaceChildren(); return; }
-      const communes = await (await fetch(`/communes?q=${encodeURIComponent(q)}`)).json();
-      results.replaceChildren(...communes.slice(0, 20).map(c => {
+      let found;
+      try {
+        found = await getJson(`/communes?q=${encodeURIComponent(q)}`, 'The commune search');
+      } catch (e) {
+        reportError(e.message);
+        return;
+      }
+      results.replaceChildren(...found.slice(0, 20).map(c => {
         const li = document.createElement('li');
         li.setAttribute('role', 'option');
         li.dataset.region = c.region;
         li.dataset.code = c.code;
         li.textContent = `${c.name} (${c.region.toUpperCase()})`;
-        li.addEventListener('click', () => { results.replaceChildren(); input.value = c.name; showCommune(c.region, c.code); });
+        li.addEventListener('click', () => {
+          results.replaceChildren();
+          input.value = c.name;
+          showCommune(c.region, c.code).catch(e => reportError(e.message));
+        });
         return li;
       }));
     }, 150);
@@ -156,17 +349,12 @@ function setUpSearch() {
   });
 }
 
-map.on('click', 'communes-fill', e => {
-  const f = e.features && e.features[0];
-  if (f) showCommune(f.properties.region || 'lu', f.properties.code);
-});
-
 map.on('load', async () => {
+  setUpSearch();
   try {
     await addLayers();
-    setUpSearch();
-    map.once('idle', () => { state.ready = true; });
   } catch (e) {
-    state.errors.push(String(e));
+    reportError(e.message);
   }
+  map.once('idle', () => { state.ready = true; });
 });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KlimaPakt.Geo.Data.Analyses;
 using KlimaPakt.Geo.Data.Entities;
 using KlimaPakt.Geo.Data.Runs;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,25 @@ internal static class RunCommands
     internal static readonly Option<string[]> Communes = new("--commune") { Description = "Commune code(s) for a subset run (repeatable); default: the whole region", AllowMultipleArgumentsPerToken = true };
     internal static readonly Option<FileInfo?> ParametersFile = new("--params") { Description = "JSON file of parameters (names as in the run's stored parameters)" };
 
-    public static Command Create() => new("run", "Run an analysis over a region (or some of its communes) and publish its results.") { Ev(), WindCommands.Wind() };
+    /// <summary>`klimapakt run KIND` for every analysis, its options generated from the analysis's parameters record.</summary>
+    public static Command Create()
+    {
+        var run = new Command("run", "Run an analysis over a region (or some of its communes) and publish its results.");
+        foreach (var description in AnalysisServices.Descriptions)
+        {
+            var options = new ParameterOptions(description);
+            var command = new Command(description.Kind, description.Summary) { Region, Communes, ParametersFile };
+            foreach (var option in options.Options) command.Options.Add(option);
+            command.SetAction((p, ct) =>
+            {
+                var parameters = ReadParameters(p.GetValue(ParametersFile));
+                options.Apply(p, parameters);
+                return ExecuteAsync(new RunRequest(description.Kind, p.GetValue(Region)!, p.GetValue(Communes), JsonSerializer.SerializeToElement(parameters)), ct);
+            });
+            run.Subcommands.Add(command);
+        }
+        return run;
+    }
 
     public static Command List()
     {
@@ -32,40 +51,11 @@ internal static class RunCommands
         return list;
     }
 
-    /// <summary>`klimapakt run ev`: the options of issue 6, turned into the run's JSON parameters.</summary>
-    public static Command Ev()
-    {
-        var radius = new Option<double?>("--radius") { Description = "Service distance in metres (default 500)" };
-        var newSites = new Option<int?>("--new-sites") { Description = "New charger sites to propose (default 20)" };
-        var cellSize = new Option<double?>("--cell-size") { Description = "Demand grid cell size in metres (default 100)" };
-        var network = new Option<bool>("--network") { Description = "Also measure coverage by road distance" };
-        var fleet = new Option<int?>("--bev-fleet") { Description = "Battery-electric vehicles in the region, for kW per BEV" };
-        var target = new Option<double?>("--target") { Description = "Coverage target in percent for the fewest-sites count (default 80)" };
-        var command = new Command("ev", "EV-charger coverage per commune: coverage, gaps and new sites.") { Region, Communes, ParametersFile, radius, newSites, cellSize, network, fleet, target };
-        command.SetAction((p, ct) =>
-        {
-            var parameters = ReadParameters(p.GetValue(ParametersFile));
-            Set(parameters, "radiusMeters", p.GetValue(radius));
-            Set(parameters, "newSites", p.GetValue(newSites));
-            Set(parameters, "cellSizeMeters", p.GetValue(cellSize));
-            Set(parameters, "bevFleet", p.GetValue(fleet));
-            Set(parameters, "targetCoveragePercent", p.GetValue(target));
-            if (p.GetValue(network)) parameters["networkDistance"] = true;
-            return ExecuteAsync(new RunRequest("ev", p.GetValue(Region)!, p.GetValue(Communes), JsonSerializer.SerializeToElement(parameters)), ct);
-        });
-        return command;
-    }
-
     internal static JsonObject ReadParameters(FileInfo? file)
     {
         if (file is null) return [];
         try { return JsonNode.Parse(File.ReadAllText(file.FullName)) as JsonObject ?? throw new Core.Errors.GeoInputException($"{file}: parameters must be a JSON object."); }
         catch (Exception e) when (e is JsonException or IOException) { throw new Core.Errors.GeoInputException($"{file}: unreadable parameters ({e.Message})."); }
-    }
-
-    internal static void Set<T>(JsonObject parameters, string name, T? value) where T : struct
-    {
-        if (value is { } v) parameters[name] = JsonValue.Create(v);
     }
 
     internal static Task<int> ExecuteAsync(RunRequest request, CancellationToken ct) => CliHost.RunAsync(async (s, ct) =>

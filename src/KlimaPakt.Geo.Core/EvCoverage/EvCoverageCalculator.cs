@@ -58,7 +58,7 @@ public sealed record EvCoverageResult(
     double CoveredPercentAfter);
 
 /// <summary>
-/// EV-charger coverage per commune (DOMAIN.md §4): population on a grid, chargers de-duplicated, coverage by
+/// EV-charger coverage per commune (README.md, "EV-charger coverage"): population on a grid, chargers de-duplicated, coverage by
 /// straight-line (and optionally network) distance, gaps ranked by uncovered residents, and new sites by greedy
 /// MCLP with the existing chargers fixed, plus the greedy LSCP count for a target coverage.
 /// </summary>
@@ -139,24 +139,16 @@ public static class EvCoverageCalculator
     private static List<CommuneCoverage> CommuneFigures(IReadOnlyList<CommuneDemand> communes, PopulationGrid demand, bool[] covered,
         bool[]? networkCovered, IReadOnlyList<Charger> chargers, int[] chargerCommune, EvCoverageParameters parameters, double totalPopulation)
     {
-        var population = new double[communes.Count];
-        var coveredPopulation = new double[communes.Count];
-        var networkPopulation = new double[communes.Count];
-        for (var i = 0; i < demand.Population.Length; i++)
-        {
-            var z = demand.Zone[i] - 1;
-            if (z < 0) continue;
-            population[z] += demand.Population[i];
-            if (covered[i]) coveredPopulation[z] += demand.Population[i];
-            if (networkCovered?[i] == true) networkPopulation[z] += demand.Population[i];
-        }
+        var population = ZonalSums.Sum(demand.Zone, demand.Population, communes.Count);
+        var coveredPopulation = ZonalSums.Sum(demand.Zone, demand.Population, communes.Count, covered);
+        var networkPopulation = networkCovered is null ? null : ZonalSums.Sum(demand.Zone, demand.Population, communes.Count, networkCovered);
         return communes.Select((c, z) =>
         {
             var mine = Enumerable.Range(0, chargers.Count).Where(k => chargerCommune[k] == z).Select(k => chargers[k]).ToList();
             var points = mine.Sum(ch => ch.Points);
             var powerKw = points * parameters.PowerKwPerPoint;
             double? kwPerBev = parameters.BevFleet is { } fleet && population[z] > 0 ? powerKw / (fleet * population[z] / totalPopulation) : null;
-            return new CommuneCoverage(c.CommuneId, population[z], coveredPopulation[z], networkCovered is null ? null : networkPopulation[z],
+            return new CommuneCoverage(c.CommuneId, population[z], coveredPopulation[z], networkPopulation?[z],
                 mine.Count, points, powerKw, kwPerBev, demand.Method[z]);
         }).ToList();
     }
@@ -168,11 +160,10 @@ public static class EvCoverageCalculator
         for (var i = 0; i < n; i++) classes[i] = !covered[i] && population[i] > 0 ? 1 : 0;
         var labels = new int[n];
         var count = RasterKernels.ConnectedComponents(classes, grid.Width, grid.Height, Connectivity.Eight, 1, labels);
-        var sums = new double[count + 1];
-        for (var i = 0; i < n; i++) sums[labels[i]] += population[i];
+        var sums = ZonalSums.Sum(labels, population, count); // by gap label − 1
         var polygons = RasterPolygonizer.Polygonize(grid, labels);
-        return polygons.OrderByDescending(p => sums[p.Value]).ThenBy(p => p.Value)
-            .Select((p, i) => new CoverageGap(i + 1, p.Geometry, sums[p.Value], p.CellCount * grid.CellSizeX * grid.CellSizeY)).ToList();
+        return polygons.OrderByDescending(p => sums[p.Value - 1]).ThenBy(p => p.Value)
+            .Select((p, i) => new CoverageGap(i + 1, p.Geometry, sums[p.Value - 1], p.CellCount * grid.CellSizeX * grid.CellSizeY)).ToList();
     }
 
     private static bool[] NetworkCoverage(GridSpec grid, PopulationGrid demand, IReadOnlyList<Charger> chargers, RoadNetwork roads, EvCoverageParameters parameters)

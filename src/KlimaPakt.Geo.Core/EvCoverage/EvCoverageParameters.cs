@@ -3,7 +3,7 @@ using KlimaPakt.Geo.Core.Errors;
 namespace KlimaPakt.Geo.Core.EvCoverage;
 
 /// <summary>
-/// Parameters of an EV-charger coverage run (DOMAIN.md §4), stored with the run so its results can always be explained.
+/// Parameters of an EV-charger coverage run (README.md, "EV-charger coverage"), stored with the run so its results can always be explained.
 /// </summary>
 public sealed record EvCoverageParameters
 {

@@ -49,8 +49,8 @@ public static class ExclusionCalculator
         IReadOnlyDictionary<string, IReadOnlyList<Geometry>> layers, float[]? slopeDegrees, IReadOnlyList<Geometry> forcedInclusions,
         double tipHeightMeters, double minimumAreaSquareMeters, int coarseFactor, CancellationToken ct = default)
     {
-        int n = checked((int)grid.CellCount), w = grid.Width;
-        int cw = (grid.Width + coarseFactor - 1) / coarseFactor, ch = (grid.Height + coarseFactor - 1) / coarseFactor;
+        int n = checked((int)grid.CellCount);
+        var blocks = new CoarseAggregation(grid, coarseFactor);
         var count = new byte[n];
         var last = new byte[n];
         var strict = new byte[n];
@@ -83,18 +83,18 @@ public static class ExclusionCalculator
                 if (any)
                 {
                     Array.Clear(hit);
-                    foreach (var geometry in geometries) GeometryRasterizer.Burn(grid, geometry, hit.AsSpan(), (byte)1, allTouched: true);
+                    FeatureDistance.BurnAllTouched(grid, geometries, hit);
                     if (buffer > 0)
                     {
                         distance ??= new float[n];
-                        RasterKernels.EuclideanDistance(hit, grid.Width, grid.Height, grid.CellSizeX, grid.CellSizeY, distance);
+                        FeatureDistance.DistanceMeters(grid, hit, distance);
                         float b = (float)buffer;
                         for (int i = 0; i < n; i++) hit[i] = distance[i] <= b ? (byte)1 : (byte)0;
                     }
                 }
             }
             long alone = 0, sequential = 0;
-            var coarse = new int[cw * ch];
+            var coarse = any ? blocks.CountCells(zones, hit) : new int[blocks.Coarse.Width * blocks.Coarse.Height];
             if (any)
             {
                 byte order = (byte)Math.Min(r + 1, 255);
@@ -106,8 +106,6 @@ public static class ExclusionCalculator
                     if (count[i] < 255) count[i]++;
                     last[i] = order;
                     if (rule.Strict) strict[i] = 1;
-                    int row = i / w, col = i - row * w;
-                    coarse[row / coarseFactor * cw + col / coarseFactor]++;
                 }
             }
             reports.Add(new RuleCells(rule, buffer, features, alone, 0, sequential, coarse));
@@ -150,28 +148,5 @@ public static class ExclusionCalculator
                 if (eligible[i] != 0 && labels[i] == 0 && forced[i] == 0) { eligible[i] = 0; belowMinimum++; }
         }
         return new Eligibility(eligible, forced, [.. reports.Select((x, r) => x with { Unique = unique[r] })], regionCells, excluded, forcedCells, belowMinimum);
-    }
-
-    /// <summary>Slope in degrees by Horn's method (3 × 3 window, edges replicated); NaN where the elevation is NaN.</summary>
-    /// <param name="grid">Grid of the elevation.</param>
-    /// <param name="elevation">Elevation, metres.</param>
-    public static float[] SlopeDegrees(GridSpec grid, float[] elevation)
-    {
-        int w = grid.Width, h = grid.Height;
-        var slope = new float[checked((int)grid.CellCount)];
-        double dx8 = 8 * grid.CellSizeX, dy8 = 8 * grid.CellSizeY;
-        Parallel.For(0, h, r =>
-        {
-            int ru = Math.Max(r - 1, 0), rd = Math.Min(r + 1, h - 1);
-            for (int c = 0; c < w; c++)
-            {
-                int cl = Math.Max(c - 1, 0), cr = Math.Min(c + 1, w - 1);
-                float z(int rr, int cc) => elevation[rr * w + cc];
-                double gx = (z(ru, cr) + 2 * z(r, cr) + z(rd, cr) - z(ru, cl) - 2 * z(r, cl) - z(rd, cl)) / dx8;
-                double gy = (z(rd, cl) + 2 * z(rd, c) + z(rd, cr) - z(ru, cl) - 2 * z(ru, c) - z(ru, cr)) / dy8;
-                slope[r * w + c] = (float)(Math.Atan(Math.Sqrt(gx * gx + gy * gy)) * 180 / Math.PI);
-            }
-        });
-        return slope;
     }
 }

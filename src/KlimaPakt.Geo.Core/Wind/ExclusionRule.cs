@@ -111,7 +111,7 @@ public static class WindLayers
 }
 
 /// <summary>
-/// Named exclusion sets: the three Holtinger et al. 2016 sets (as in GLAES <c>predefinedExclusions.py</c>; DOMAIN.md §1)
+/// Named exclusion sets: the three Holtinger et al. 2016 sets (as in GLAES <c>predefinedExclusions.py</c>; README.md, "Wind potential cadastre")
 /// and Luxembourg's legal minimum (300 m to residential areas).
 /// </summary>
 public static class ExclusionPresets

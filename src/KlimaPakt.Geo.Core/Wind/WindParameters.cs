@@ -46,7 +46,7 @@ public sealed record SuitabilityCriterion
 }
 
 /// <summary>
-/// Parameters of a wind potential run (DOMAIN.md §1), stored with the run in full — preset resolved into its rules — so
+/// Parameters of a wind potential run (README.md, "Wind potential cadastre"), stored with the run in full — preset resolved into its rules — so
 /// a result can always say which exclusions, weights and turbine produced it.
 /// </summary>
 public sealed record WindParameters

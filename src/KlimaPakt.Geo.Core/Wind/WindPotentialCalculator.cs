@@ -6,7 +6,7 @@ using NetTopologySuite.Geometries;
 namespace KlimaPakt.Geo.Core.Wind;
 
 /// <summary>
-/// The wind potential cadastre on one grid pass for all communes (DOMAIN.md §1): eligibility
+/// The wind potential cadastre on one grid pass for all communes (README.md, "Wind potential cadastre"): eligibility
 /// (<see cref="ExclusionCalculator"/>), suitability score (fuzzy memberships + the raster core's fused weighted
 /// overlay), greedy turbine siting (<see cref="TurbineSiting"/>), yield per turbine (<see cref="WindYield"/>),
 /// per-commune figures, and polygons for the map on the output grid.
@@ -37,7 +37,7 @@ public static class WindPotentialCalculator
 
         await stage("rasterise", 15);
         var zones = GeometryRasterizer.Rasterize(grid, inputs.Communes.Select((c, i) => (c.Boundary, i + 1))).Cells;
-        float[]? slope = inputs.ElevationMeters is { } dem ? ExclusionCalculator.SlopeDegrees(grid, dem) : null;
+        float[]? slope = inputs.ElevationMeters is { } dem ? SlopeCalculator.SlopeDegrees(grid, dem) : null;
         if (slope is null) notes.Add("no DEM for the region: the slope rule and criterion are skipped");
 
         await stage("eligibility", 25);
@@ -64,8 +64,8 @@ public static class WindPotentialCalculator
             {
                 "wind" => (float[])hubWind.Clone(),
                 "slope" => slope,
-                "roads" => Distance(grid, inputs.Layers, WindLayers.AccessRoads),
-                "grid" => Distance(grid, inputs.Layers, WindLayers.Grid),
+                "roads" => LayerDistance(grid, inputs.Layers, WindLayers.AccessRoads),
+                "grid" => LayerDistance(grid, inputs.Layers, WindLayers.Grid),
                 _ => null,
             };
             if (x is null) { notes.Add($"criterion {criterion.Name}: no input for the region, dropped (other weights rescaled)"); continue; }
@@ -106,22 +106,13 @@ public static class WindPotentialCalculator
         }
 
         // Per commune: cells by zone (so the commune rows add up to the region exactly), turbines by their cell's zone.
-        int nc = inputs.Communes.Count;
-        var zoneCells = new long[nc + 1];
-        var eligibleCells = new long[nc + 1];
-        for (int i = 0; i < n; i++)
-        {
-            int z = zones[i];
-            if (z == 0) continue;
-            zoneCells[z]++;
-            if (eligible[i] != 0) eligibleCells[z]++;
-        }
+        var (zoneCells, eligibleCells) = ZonalSums.CountCells(zones, eligible, inputs.Communes.Count);
         double cellArea = grid.CellAreaSquareUnits;
         var byCommune = turbines.ToLookup(t => t.CommuneId);
         var communes = inputs.Communes.Select((c, k) =>
         {
             var ts = byCommune[c.CommuneId].ToList();
-            return new CommuneWindFigures(c.CommuneId, c.Boundary.Area, zoneCells[k + 1] * cellArea, eligibleCells[k + 1] * cellArea, ts.Count,
+            return new CommuneWindFigures(c.CommuneId, c.Boundary.Area, zoneCells[k] * cellArea, eligibleCells[k] * cellArea, ts.Count,
                 ts.Count * turbine.RatedPowerKw / 1000, ts.Sum(t => t.Yield.NetMegawattHours) / 1000);
         }).ToList();
 
@@ -166,41 +157,22 @@ public static class WindPotentialCalculator
         return v;
     }
 
-    private static float[]? Distance(GridSpec grid, IReadOnlyDictionary<string, IReadOnlyList<Geometry>> layers, string layer)
-    {
-        if (!layers.TryGetValue(layer, out var geometries) || geometries.Count == 0) return null;
-        var mask = new byte[checked((int)grid.CellCount)];
-        foreach (var g in geometries) GeometryRasterizer.Burn(grid, g, mask.AsSpan(), (byte)1, allTouched: true);
-        if (mask.AsSpan().IndexOf((byte)1) < 0) return null;
-        var d = new float[mask.Length];
-        RasterKernels.EuclideanDistance(mask, grid.Width, grid.Height, grid.CellSizeX, grid.CellSizeY, d);
-        return d;
-    }
+    private static float[]? LayerDistance(GridSpec grid, IReadOnlyDictionary<string, IReadOnlyList<Geometry>> layers, string layer) =>
+        layers.TryGetValue(layer, out var geometries) && geometries.Count > 0 ? FeatureDistance.DistanceMeters(grid, geometries) : null;
 
     private static (List<Polygon> Eligible, List<PotentialClass> Classes, Geometry?[] Rules) Polygonise(GridSpec grid, int[] zones, byte[] eligible,
         float[] score, IReadOnlyList<RuleCells> rules, int factor, int classCount, GeometryFactory factory)
     {
-        int w = grid.Width, cw = (grid.Width + factor - 1) / factor, ch = (grid.Height + factor - 1) / factor;
-        var coarse = new GridSpec(grid.Srid, grid.OriginX, grid.OriginY, grid.CellSizeX * factor, grid.CellSizeY * factor, cw, ch);
-        var region = new int[cw * ch];
-        var eligibleCount = new int[cw * ch];
-        var scoreSum = new double[cw * ch];
-        for (int i = 0; i < zones.Length; i++)
-        {
-            if (zones[i] == 0) continue;
-            int row = i / w, col = i - row * w, k = row / factor * cw + col / factor;
-            region[k]++;
-            if (eligible[i] != 0) { eligibleCount[k]++; if (float.IsFinite(score[i])) scoreSum[k] += score[i]; }
-        }
+        var blocks = new CoarseAggregation(grid, factor);
+        var coarse = blocks.Coarse;
+        var region = blocks.CountCells(zones);
+        var eligibleCount = blocks.CountCells(zones, eligible);
+        var meanScore = CoarseAggregation.Mean(blocks.SumValues(zones, eligible, score), eligibleCount);
         // An output cell takes a value when at least half of its region cells have it (a majority, ties included).
-        var eligibleClasses = new int[cw * ch];
-        var potentialClasses = new int[cw * ch];
-        for (int k = 0; k < eligibleClasses.Length; k++)
-        {
-            if (region[k] == 0 || 2 * eligibleCount[k] < region[k]) continue;
-            eligibleClasses[k] = 1;
-            potentialClasses[k] = Math.Clamp((int)Math.Floor(scoreSum[k] / eligibleCount[k] * classCount) + 1, 1, classCount);
-        }
+        var eligibleClasses = CoarseAggregation.Majority(eligibleCount, region);
+        var potentialClasses = new int[eligibleClasses.Length];
+        for (int k = 0; k < potentialClasses.Length; k++)
+            if (eligibleClasses[k] != 0) potentialClasses[k] = Math.Clamp((int)Math.Floor(meanScore[k] * classCount) + 1, 1, classCount);
         // The polygonisations are independent: one task each (the union of a class is the costly, single-threaded part).
         IReadOnlyList<ClassPolygons> eligibleResult = [], potentialResult = [];
         var ruleAreas = new Geometry?[rules.Count];
@@ -216,9 +188,7 @@ public static class WindPotentialCalculator
             if (rules[r].Alone == 0) continue;
             work.Add(() =>
             {
-                var mask = new int[hits.Length];
-                for (int k = 0; k < mask.Length; k++) mask[k] = region[k] > 0 && hits[k] > 0 && 2 * hits[k] >= region[k] ? 1 : 0;
-                var polygons = RasterPolygonizer.Polygonize(coarse, mask, 0, factory);
+                var polygons = RasterPolygonizer.Polygonize(coarse, CoarseAggregation.Majority(hits, region), 0, factory);
                 ruleAreas[rule] = polygons.Count > 0 ? polygons[0].Geometry : null;
             });
         }

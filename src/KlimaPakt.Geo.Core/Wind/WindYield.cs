@@ -10,7 +10,7 @@ public readonly record struct TurbineYield(double HubWindSpeedMetersPerSecond, d
     double CapacityFactor, double FullLoadHours);
 
 /// <summary>
-/// Wind at hub height and annual energy (DOMAIN.md §1, step 4): vertical extrapolation by the log law
+/// Wind at hub height and annual energy (README.md, "Wind potential cadastre", yield): vertical extrapolation by the log law
 /// <c>v = v_ref · ln(h/z0) / ln(h_ref/z0)</c> or the Hellman power law <c>v = v_ref · (h/h_ref)^α</c>; a Weibull
 /// distribution of speeds with shape k and scale <c>c = v̄ / Γ(1 + 1/k)</c> (so its mean is the mean speed);
 /// energy = 8760 h × ∫ P(v) f(v) dv over the power curve, times (1 − a flat wake/availability loss).

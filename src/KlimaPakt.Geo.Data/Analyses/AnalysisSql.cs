@@ -22,6 +22,7 @@ internal static class AnalysisSql
     }
 
     /// <summary>Streams the rows, mapped.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The SQL's positional arguments come last, as params.")]
     public static async IAsyncEnumerable<T> Read<T>(NpgsqlConnection connection, string sql,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, Func<NpgsqlDataReader, T> map, params object?[] args)
     {
@@ -31,28 +32,28 @@ internal static class AnalysisSql
     }
 
     /// <summary>
-    /// Records with the run an MD5 of each named input of its region — <c>communes</c>, <c>population</c> or a typed
-    /// layer table — over the content that matters (ids in the source, class, name, tags, geometry), not the row ids, so a
-    /// re-import of the same file keeps the hash.
+    /// Records with the run an MD5 of each input of its region — the communes, their population or a typed layer — over
+    /// the content that matters (ids in the source, class, name, tags, geometry), not the row ids, so a re-import of the
+    /// same file keeps the hash.
     /// </summary>
-    public static async Task HashInputsAsync(RunContext context, NpgsqlConnection connection, IEnumerable<string> inputs, CancellationToken ct)
+    public static async Task HashInputsAsync(RunContext context, NpgsqlConnection connection, IEnumerable<AnalysisInput> inputs, CancellationToken ct)
     {
         foreach (var input in inputs)
         {
             var sql = input switch
             {
-                "communes" => "SELECT md5(string_agg(code || ST_AsEWKT(geom), ',' ORDER BY code)) FROM communes WHERE region_id = $1",
-                "population" => """
+                { Layer: { } layer } => $"""
+                    SELECT md5(string_agg(source_fid || coalesce(class, '') || coalesce(name, '') || tags::text || ST_AsEWKT(geom), ',' ORDER BY source_fid))
+                    FROM {layer.Table} WHERE region_id = $1
+                    """,
+                _ when input == AnalysisInput.Communes => "SELECT md5(string_agg(code || ST_AsEWKT(geom), ',' ORDER BY code)) FROM communes WHERE region_id = $1",
+                _ when input == AnalysisInput.Population => """
                     SELECT md5(string_agg(c.code || ':' || p.year || ':' || p.population, ',' ORDER BY c.code, p.year))
                     FROM commune_populations p JOIN communes c ON c.id = p.commune_id WHERE c.region_id = $1
                     """,
-                _ when Core.Layers.InputLayer.All.Any(l => l.Table == input) => $"""
-                    SELECT md5(string_agg(source_fid || coalesce(class, '') || coalesce(name, '') || tags::text || ST_AsEWKT(geom), ',' ORDER BY source_fid))
-                    FROM {input} WHERE region_id = $1
-                    """,
-                _ => throw new ArgumentException($"Unknown input '{input}'.", nameof(inputs)),
+                _ => throw new ArgumentException($"Unknown input '{input.Name}'.", nameof(inputs)),
             };
-            context.InputHash(input, await ScalarAsync<string>(connection, sql, ct, context.Region.Id) ?? "empty");
+            context.InputHash(input.Name, await ScalarAsync<string>(connection, sql, ct, context.Region.Id) ?? "empty");
         }
     }
 }

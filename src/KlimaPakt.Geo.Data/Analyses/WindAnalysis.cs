@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using KlimaPakt.Geo.Core.Errors;
 using KlimaPakt.Geo.Core.Layers;
 using KlimaPakt.Geo.Core.Wind;
 using KlimaPakt.Geo.Data.Runs;
@@ -10,85 +7,143 @@ using KlimaPakt.Geo.Data.Tiles;
 using KlimaPakt.Geo.Raster;
 using KlimaPakt.Geo.Raster.Gdal;
 using NetTopologySuite.Geometries;
-using Npgsql;
 
 using static KlimaPakt.Geo.Data.Analyses.AnalysisSql;
 
 namespace KlimaPakt.Geo.Data.Analyses;
 
 /// <summary>
-/// Wind potential cadastre run (issue 5): reads the communes and the exclusion/criteria layers from PostGIS, the DEM and
-/// a wind raster (or derives the labelled modelled field), computes with <see cref="WindPotentialCalculator"/> on one
-/// grid for all communes, and publishes per-commune figures, eligible areas, the potential map, turbines and the
-/// exclusions report under the run id.
+/// Wind potential cadastre (issue 5): reads the communes and the exclusion/criteria layers from PostGIS, the DEM and
+/// a wind raster (or derives the labelled modelled field), and computes with <see cref="WindPotentialCalculator"/> on
+/// one grid for all communes: per-commune figures, eligible areas, the potential map, turbines and the exclusions report.
 /// </summary>
-public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
+public sealed class WindAnalysis : IAnalysis
 {
     /// <summary>The kind name.</summary>
     public const string KindName = "wind";
 
-    /// <summary>Smallest share of the region a wind raster must cover.</summary>
-    public const double MinWindRasterCoverage = 0.99;
+    private const string Attribution = "© OpenStreetMap contributors, © ACT; wind: modelled unless a wind raster is named";
+
+    private sealed record CommuneRow(CommuneWindFigures Figures, RunCommune Commune, string WindSource);
+
+    private sealed record TurbineRow(PlacedTurbine Turbine, TurbineType Type, string WindSource);
+
+    private static readonly ResultTable<CommuneRow> Communes = ResultTable<CommuneRow>.Create("wind_communes", ResultGeometry.MultiPolygon, r => r.Commune.Boundary)
+        .WithCommune(r => r.Figures.CommuneId)
+        .Text("code", "Commune code", r => r.Commune.Code)
+        .Text("name", "Commune", r => r.Commune.Name)
+        .Double("area_km2", "km²", "Commune area", r => r.Figures.AreaSquareMeters / 1e6)
+        .Double("grid_km2", "km²", "Commune area on the analysis grid", r => r.Figures.GridSquareMeters / 1e6)
+        .Double("eligible_km2", "km²", "Eligible area", r => r.Figures.EligibleSquareMeters / 1e6)
+        .Double("eligible_pct", "%", "Eligible share of the commune", r => r.Figures.EligiblePercent)
+        .Integer("turbines", "Turbines placed", r => r.Figures.Turbines)
+        .Double("capacity_mw", "MW", "Installed capacity", r => r.Figures.CapacityMegawatts)
+        .Double("net_gwh", "GWh/yr", "Net annual energy", r => r.Figures.NetGigawattHours)
+        .Text("wind_source", "Wind input: 'modelled' (not measured) or 'raster'", r => r.WindSource)
+        .Build();
+
+    private static readonly ResultTable<Polygon> EligibleAreas = ResultTable<Polygon>.Create("wind_eligible_areas", ResultGeometry.Polygon, a => a)
+        .Double("area_km2", "km²", "Area", a => a.Area / 1e6)
+        .Build();
+
+    private static readonly ResultTable<PotentialClass> Potential = ResultTable<PotentialClass>.Create("wind_potential", ResultGeometry.MultiPolygon, c => c.Geometry)
+        .IndexedBy("class").WithTilePieces()
+        .Integer("class", "Score class, 1 = lowest", c => c.Class)
+        .Double("score_min", null, "Lower score bound of the class (0–1)", c => c.Lower)
+        .Double("score_max", null, "Upper score bound of the class (0–1)", c => c.Upper)
+        .Double("area_km2", "km²", "Area of the class", c => c.AreaSquareMeters / 1e6)
+        .Build();
+
+    private static readonly ResultTable<TurbineRow> Turbines = ResultTable<TurbineRow>.Create("wind_turbines", ResultGeometry.Point, t => t.Turbine.Location)
+        .WithCommune(t => t.Turbine.CommuneId).IndexedBy("rank")
+        .Integer("rank", "Order of placement (1 = best score)", t => t.Turbine.Rank)
+        .Text("turbine", "Turbine type", t => t.Type.Name)
+        .Double("hub_height_m", "m", "Hub height", t => t.Type.HubHeightMeters)
+        .Double("rotor_diameter_m", "m", "Rotor diameter", t => t.Type.RotorDiameterMeters)
+        .Double("rated_kw", "kW", "Rated power", t => t.Type.RatedPowerKw)
+        .Double("score", null, "Suitability score of the site (0–1)", t => t.Turbine.Score)
+        .Double("reference_wind_ms", "m/s", "Mean wind speed at the reference height", t => t.Turbine.ReferenceWindSpeed)
+        .Double("hub_wind_ms", "m/s", "Mean wind speed at hub height", t => t.Turbine.Yield.HubWindSpeedMetersPerSecond)
+        .Double("gross_mwh", "MWh/yr", "Gross annual energy", t => t.Turbine.Yield.GrossMegawattHours)
+        .Double("net_mwh", "MWh/yr", "Net annual energy", t => t.Turbine.Yield.NetMegawattHours)
+        .Double("capacity_factor", null, "Capacity factor (0–1)", t => t.Turbine.Yield.CapacityFactor)
+        .Double("full_load_hours", "h/yr", "Full-load hours", t => t.Turbine.Yield.FullLoadHours)
+        .Text("wind_source", "Wind input: 'modelled' (not measured) or 'raster'", t => t.WindSource)
+        .Build();
+
+    private static readonly ResultTable<RuleReport> Exclusions = ResultTable<RuleReport>.Create("wind_exclusions", ResultGeometry.MultiPolygon, r => r.Area)
+        .GeometryOptional().IndexedBy("rule_order").WithTilePieces()
+        .Integer("rule_order", "Order the rule was applied in", r => r.Order)
+        .Text("layer", "Input layer", r => r.Rule.Layer)
+        .Double("buffer_m", "m", "Buffer asked for", r => r.Rule.BufferMeters)
+        .Double("buffer_tip_heights", null, "Buffer asked for in turbine tip heights", r => r.Rule.BufferTipHeights)
+        .Double("effective_buffer_m", "m", "Buffer", r => r.EffectiveBufferMeters)
+        .Double("max_slope_deg", "°", "Slope threshold (slope rule)", r => r.Rule.MaxSlopeDegrees, nullable: true)
+        .Boolean("strict", "Strict rule (forced inclusions do not override it)", r => r.Rule.Strict)
+        .Integer("features", "Input features (0: nothing to exclude in the data)", r => r.Features)
+        .Double("alone_km2", "km²", "Area the rule excludes on its own", r => r.AloneSquareMeters / 1e6)
+        .Double("unique_km2", "km²", "Area only this rule excludes", r => r.UniqueSquareMeters / 1e6)
+        .Double("sequential_km2", "km²", "Area it adds to the rules before it", r => r.SequentialSquareMeters / 1e6)
+        .Build();
+
+    private static readonly CommuneFigureSet<CommuneWindFigures> Figures = new CommuneFigureSet<CommuneWindFigures>(f => f.CommuneId)
+        .Sum("wind_eligible_km2", "Wind-eligible area", "km²", f => f.EligibleSquareMeters / 1e6)
+        .Ratio("wind_eligible_pct", "Wind-eligible share", "%", "wind_eligible_km2", "area_km2", 100, f => f.EligiblePercent)
+        .Sum("wind_turbines", "Wind turbines", null, f => f.Turbines)
+        .Sum("wind_capacity_mw", "Wind capacity", "MW", f => f.CapacityMegawatts)
+        .Sum("wind_net_gwh", "Wind energy", "GWh/yr", f => f.NetGigawattHours);
+
+    /// <summary>The description: parameters, inputs, result tables, layers and figures.</summary>
+    public static AnalysisDescription Definition { get; } = new AnalysisDescription<WindParameters>(KindName, "Wind potential cadastre",
+        "Wind potential cadastre: eligibility after exclusion buffers, suitability score, turbine sites and yield per commune.", p => p.Validate())
+    {
+        Inputs =
+        [
+            AnalysisInput.Communes, InputLayer.Places, InputLayer.Buildings, InputLayer.Roads, InputLayer.Railways, InputLayer.LandCover,
+            InputLayer.WaterBodies, InputLayer.ProtectedAreas, InputLayer.PowerLines, InputLayer.PowerSites,
+        ],
+        Attribution = Attribution,
+        RasterParameters = [new("windRaster", "wind_raster", "wind raster", MinRegionCoverage: 0.99)],
+        Tables = [Communes, EligibleAreas, Potential, Turbines, Exclusions],
+        Figures = Figures.Figures,
+        Layers =
+        [
+            AnalysisDescription.Layer(KindName, "wind_communes", "Wind potential per commune", "Eligible land, turbines, capacity and annual energy per commune",
+                Communes, new LayerStyle { Kind = StyleKind.Graduated, Field = "eligible_pct", Ramp = LayerStyle.Ramps.Greens, Legend = "Eligible share of the commune" },
+                new ResultField("code", Filterable: true), new ResultField("name", As: "commune", Filterable: true), new("area_km2", 3), new("eligible_km2", 3),
+                new("eligible_pct", 2), "turbines", new("capacity_mw", 1), new("net_gwh", 2), "wind_source") with { Attribution = Attribution },
+            AnalysisDescription.Layer(KindName, "wind_potential", "Wind potential map", "Suitability score of eligible land in equal-interval classes (1 = lowest)",
+                Potential, new LayerStyle { Kind = StyleKind.Classes, Field = "class", BoundFields = ("score_min", "score_max"), Ramp = LayerStyle.Ramps.OrangeRed,
+                    Legend = "Suitability score class", Opacity = 0.8 },
+                new ResultField("class", Filterable: true), "score_min", "score_max", new("area_km2", 3)) with { Attribution = Attribution },
+            AnalysisDescription.Layer(KindName, "wind_eligible_areas", "Wind-eligible land", "Land left after every exclusion rule and the minimum-area filter",
+                EligibleAreas, new LayerStyle { Legend = "Eligible land" }, new ResultField("area_km2", 4)) with { Attribution = Attribution },
+            AnalysisDescription.Layer(KindName, "wind_turbines", "Wind turbine sites", "Turbines placed greedily on the best cells with elliptical spacing, with their yield",
+                Turbines, new LayerStyle { Legend = "Turbine sites", Visible = true, LabelField = "rank" },
+                new ResultField("rank", Filterable: true), "turbine", "hub_height_m", new("hub_wind_ms", 2), new("net_mwh", 1), new("capacity_factor", 4),
+                new("full_load_hours", 0), "wind_source") with { Attribution = Attribution },
+            AnalysisDescription.Layer(KindName, "wind_exclusions", "Wind exclusions report", "For each rule applied: its buffer and the area it removes alone, uniquely and in sequence",
+                Exclusions, new LayerStyle { Legend = "Area each rule excludes on its own", Opacity = 0.35 },
+                new ResultField("rule_order", Filterable: true), new ResultField("layer", Filterable: true), "effective_buffer_m", "max_slope_deg", "features",
+                new("alone_km2", 3), new("unique_km2", 3), new("sequential_km2", 3)) with { Attribution = Attribution },
+        ],
+    };
 
     /// <inheritdoc />
-    public string Kind => KindName;
+    public AnalysisDescription Description => Definition;
 
     /// <inheritdoc />
-    public JsonDocument NormaliseParameters(JsonElement? parameters) => RunParameters.Normalise<WindParameters>(parameters, p =>
+    public async Task<RunOutput> ComputeAsync(RunContext context, CancellationToken ct)
     {
-        var valid = p.Validate();
-        if (valid.WindRaster is { } raster) _ = ResolveRaster(raster);
-        return valid;
-    });
-
-    /// <summary>
-    /// Checks what needs the region: a wind raster must cover at least 99 % of the communes run. Call before creating a
-    /// run (the CLI does; the run checks again when it starts).
-    /// </summary>
-    /// <param name="regionCode">Region code.</param>
-    /// <param name="communes">Commune codes of a subset run, or null.</param>
-    /// <param name="parameters">The run's parameters (JSON), or null for defaults.</param>
-    /// <param name="ct">Cancellation.</param>
-    public async Task ValidateForRegionAsync(string regionCode, IReadOnlyList<string>? communes, JsonElement? parameters, CancellationToken ct = default)
-    {
-        using var normalised = NormaliseParameters(parameters);
-        var p = normalised.RootElement.Deserialize<WindParameters>(JsonSerializerOptions.Web)!;
-        if (p.WindRaster is null) return;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        int? regionId = null;
-        await using (var command = Sql(connection, "SELECT id FROM regions WHERE code = $1", regionCode))
-            regionId = await command.ExecuteScalarAsync(ct) as int?;
-        if (regionId is null) throw new NotFoundException($"Unknown region '{regionCode}'.");
-        await CheckCoverageAsync(connection, regionId.Value, regionCode, communes, p.WindRaster, ct);
-    }
-
-    /// <inheritdoc />
-    public async Task RunAsync(RunContext context, CancellationToken ct)
-    {
-        var p = context.Parameters<WindParameters>().Validate();
+        var p = context.Parameters<WindParameters>();
         var region = context.Region;
-        await context.StageAsync("load inputs", 2);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-
-        var communeFilter = context.CommuneCodes is null ? "" : "AND c.code = ANY($2)";
-        object?[] communeArgs = context.CommuneCodes is null ? [region.Id] : [region.Id, context.CommuneCodes.ToArray()];
-        var communes = new List<(WindCommune Commune, string Code, string Name, Geometry Geometry)>();
-        await foreach (var c in Read(connection, $"SELECT c.id, c.code, c.name, c.geom FROM communes c WHERE c.region_id = $1 {communeFilter} ORDER BY c.code", ct,
-            r => (r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetFieldValue<Geometry>(3)), communeArgs))
-            communes.Add((new WindCommune(c.Item1, c.Item4), c.Item2, c.Item3, c.Item4));
-        if (communes.Count == 0) throw new GeoInputException($"Region '{region.Code}' has no communes.");
-        var envelope = new Envelope();
-        foreach (var c in communes) envelope.ExpandToInclude(c.Geometry.EnvelopeInternal);
+        await using var connection = await context.DataSource.OpenConnectionAsync(ct);
+        var communes = await context.CommunesAsync(connection, ct);
+        var envelope = communes.Envelope;
         var grid = GridSpec.Covering(region.Srid, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, p.CellSizeMeters);
-        var area = communes[0].Geometry.Factory.ToGeometry(envelope);
+        var area = communes.Extent;
 
-        float[]? wind = null;
-        if (p.WindRaster is { } windRaster)
-        {
-            var (path, sha) = await CheckCoverageAsync(connection, region.Id, region.Code, context.CommuneCodes, windRaster, ct);
-            context.InputHash("wind_raster", sha);
-            wind = GeoTiff.ReadOnto(path, grid, Resampling.Bilinear).Cells;
-        }
+        float[]? wind = context.RasterPath("wind_raster") is { } windPath ? GeoTiff.ReadOnto(windPath, grid, Resampling.Bilinear).Cells : null;
         var layers = new Dictionary<string, IReadOnlyList<Geometry>>();
         foreach (var (layer, sql) in LayerQueries)
         {
@@ -109,149 +164,44 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
             WHERE region_id = $1 AND class = 'generator' AND coalesce(tags->'generator:source', 'wind') = 'wind' AND geom && $2 ORDER BY id
             """, ct, r => r.GetFieldValue<Point>(0), region.Id, area)) existing.Add(pt);
         float[]? elevation = null;
-        await using (var command = Sql(connection, "SELECT name, path, content_sha256 FROM rasters WHERE region_id = $1 AND name ILIKE '%elevation%' ORDER BY name LIMIT 1", region.Id))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-            if (await reader.ReadAsync(ct))
-            {
-                var (name, path, sha) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
-                context.InputHash("dem", sha);
-                elevation = GeoTiff.ReadOnto(path, grid, Resampling.Bilinear).Cells;
-                context.Log.Add($"DEM: {name}");
-            }
-        await AnalysisSql.HashInputsAsync(context, connection, ["communes", "places", "buildings", "roads", "railways", "land_cover", "water_bodies", "protected_areas", "power_lines", "power_sites"], ct);
-        context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.Count} communes; " +
+        await foreach (var (name, path, sha) in Read(connection, "SELECT name, path, content_sha256 FROM rasters WHERE region_id = $1 AND name ILIKE '%elevation%' ORDER BY name LIMIT 1",
+            ct, r => (r.GetString(0), r.GetString(1), r.GetString(2)), region.Id))
+        {
+            context.InputHash("dem", sha);
+            elevation = GeoTiff.ReadOnto(path, grid, Resampling.Bilinear).Cells;
+            context.Log.Add($"DEM: {name}");
+        }
+        context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.All.Count} communes; " +
             string.Join(", ", layers.Select(l => $"{l.Key} {l.Value.Count}")) + $"; {existing.Count} existing turbines");
 
         var inputs = new WindInputs
         {
-            Grid = grid, Communes = [.. communes.Select(c => c.Commune)], Layers = layers, ElevationMeters = elevation, ReferenceWindSpeed = wind,
-            ExistingTurbines = existing,
+            Grid = grid, Communes = [.. communes.All.Select(c => new WindCommune(c.Id, c.Boundary))], Layers = layers, ElevationMeters = elevation,
+            ReferenceWindSpeed = wind, ExistingTurbines = existing,
         };
-        var percent = 0.0;
-        var result = await WindPotentialCalculator.ComputeAsync(inputs, p, (stage, pct) => context.StageAsync(stage, percent = pct), ct);
+        var result = await WindPotentialCalculator.ComputeAsync(inputs, p, (stage, pct) => context.StageAsync(stage, pct), ct);
         ct.ThrowIfCancellationRequested();
         context.Log.AddRange(result.Notes);
         context.Log.Add($"excluded {result.ExcludedSquareMeters / 1e6:F3} km²; forced inclusions {result.ForcedSquareMeters / 1e6:F3} km²; below the minimum area {result.BelowMinimumAreaSquareMeters / 1e6:F3} km²");
         context.Log.Add($"eligible {result.Communes.Sum(c => c.EligibleSquareMeters) / 1e6:F2} km² of {result.RegionSquareMeters / 1e6:F2} km²; " +
             $"{result.Turbines.Count} turbines, {result.Communes.Sum(c => c.CapacityMegawatts):F1} MW, {result.Communes.Sum(c => c.NetGigawattHours):F1} GWh/yr");
-        var byId = communes.ToDictionary(c => c.Commune.CommuneId);
-        await context.StageAsync("write rasters", 90);
-        var directory = ResultsDirectory();
-        Directory.CreateDirectory(directory);
-        var rasters = new[] { ("eligibility", Path.Combine(directory, $"wind_{context.Run.Id:N}_eligibility.tif")), ("score", Path.Combine(directory, $"wind_{context.Run.Id:N}_score.tif")) };
-        try
-        {
-            await Task.WhenAll(Task.Run(() => GeoTiff.Write(rasters[0].Item2, result.Eligibility), ct), Task.Run(() => GeoTiff.Write(rasters[1].Item2, result.Score), ct));
-            context.Log.Add($"rasters: {rasters[0].Item2}, {rasters[1].Item2}");
-            await context.PublishAsync(async (c, tx, token) =>
-            {
-                await WriteAsync(c, context, result, byId, token);
-                foreach (var (kind, path) in rasters) await RegisterRasterAsync(c, context, $"wind_{context.Run.Id:N}_{kind}", path, token);
-            }, ResultHash(result), ct);
-        }
-        catch
-        {
-            // A run that does not publish leaves no files behind either.
-            foreach (var (_, path) in rasters) File.Delete(path);
-            throw;
-        }
+        var byId = communes.All.ToDictionary(c => c.Id);
+        return new RunOutput(ResultHash(result))
+            .Rows(Communes, result.Communes.Select(f => new CommuneRow(f, byId[f.CommuneId], result.WindSource)))
+            .Rows(EligibleAreas, result.EligibleAreas)
+            .Rows(Potential, result.PotentialClasses)
+            .Rows(Turbines, result.Turbines.Select(t => new TurbineRow(t, result.Turbine, result.WindSource)))
+            .Rows(Exclusions, result.Rules)
+            .Figures(Figures, result.Communes)
+            .Raster("eligibility", path => GeoTiff.Write(path, result.Eligibility))
+            .Raster("score", path => GeoTiff.Write(path, result.Score));
     }
-
-    /// <summary>
-    /// Where the run's GeoTIFFs go: <c>KLIMAPAKT_RESULTS_DIR</c>, else <c>klimapakt/results</c> under the user's local
-    /// application data (the temporary folder when there is none).
-    /// </summary>
-    public static string ResultsDirectory() =>
-        Environment.GetEnvironmentVariable("KLIMAPAKT_RESULTS_DIR") is { Length: > 0 } d ? d
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) is { Length: > 0 } a ? a : Path.GetTempPath(), "klimapakt", "results");
-
-    private static async Task RegisterRasterAsync(NpgsqlConnection connection, RunContext context, string name, string path, CancellationToken ct)
-    {
-        var info = GeoTiff.ReadInfo(path);
-        var g = info.Grid;
-        await using var command = Sql(connection, """
-            INSERT INTO rasters (region_id, name, path, content_sha256, srid, width, height, band_count, data_type,
-                                 origin_x, origin_y, cell_size_x, cell_size_y, no_data, region_coverage, footprint, registered_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, ST_Transform(ST_MakeEnvelope($10, $15, $16, $11, $5), 4326), now())
-            """, context.Region.Id, name, Path.GetFullPath(path), Import.ImportService.Sha256Of(path), g.Srid, g.Width, g.Height, info.BandCount,
-            info.DataType, g.OriginX, g.OriginY, g.CellSizeX, g.CellSizeY, (object?)info.NoData ?? DBNull.Value, g.MinY, g.MaxX);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task WriteAsync(NpgsqlConnection connection, RunContext context, WindResult result,
-        Dictionary<int, (WindCommune Commune, string Code, string Name, Geometry Geometry)> communes, CancellationToken ct)
-    {
-        var run = context.Run.Id;
-        var region = context.Region.Id;
-        var t = result.Turbine;
-        await using (var copy = await connection.BeginBinaryImportAsync("""
-            COPY results.wind_communes (run_id, region_id, commune_id, code, name, area_km2, grid_km2, eligible_km2, eligible_pct, turbines,
-                capacity_mw, net_gwh, wind_source, geom) FROM STDIN (FORMAT BINARY)
-            """, ct))
-        {
-            foreach (var f in result.Communes)
-            {
-                var c = communes[f.CommuneId];
-                await copy.WriteRowAsync(ct, run, region, f.CommuneId, c.Code, c.Name, f.AreaSquareMeters / 1e6, f.GridSquareMeters / 1e6,
-                    f.EligibleSquareMeters / 1e6, f.EligiblePercent, f.Turbines, f.CapacityMegawatts, f.NetGigawattHours, result.WindSource, AsMulti(c.Geometry));
-            }
-            await copy.CompleteAsync(ct);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY results.wind_eligible_areas (run_id, region_id, area_km2, geom) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var a in result.EligibleAreas) await copy.WriteRowAsync(ct, run, region, a.Area / 1e6, a);
-            await copy.CompleteAsync(ct);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY results.wind_potential (run_id, region_id, class, score_min, score_max, area_km2, geom) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var c in result.PotentialClasses) await copy.WriteRowAsync(ct, run, region, c.Class, c.Lower, c.Upper, c.AreaSquareMeters / 1e6, AsMulti(c.Geometry));
-            await copy.CompleteAsync(ct);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync("""
-            COPY results.wind_turbines (run_id, region_id, commune_id, rank, turbine, hub_height_m, rotor_diameter_m, rated_kw, score,
-                reference_wind_ms, hub_wind_ms, gross_mwh, net_mwh, capacity_factor, full_load_hours, wind_source, geom) FROM STDIN (FORMAT BINARY)
-            """, ct))
-        {
-            foreach (var x in result.Turbines)
-                await copy.WriteRowAsync(ct, run, region, x.CommuneId, x.Rank, t.Name, t.HubHeightMeters, t.RotorDiameterMeters, t.RatedPowerKw, x.Score,
-                    x.ReferenceWindSpeed, x.Yield.HubWindSpeedMetersPerSecond, x.Yield.GrossMegawattHours, x.Yield.NetMegawattHours, x.Yield.CapacityFactor,
-                    x.Yield.FullLoadHours, result.WindSource, x.Location);
-            await copy.CompleteAsync(ct);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync("""
-            COPY results.wind_exclusions (run_id, region_id, rule_order, layer, buffer_m, buffer_tip_heights, effective_buffer_m, max_slope_deg,
-                strict, features, alone_km2, unique_km2, sequential_km2, geom) FROM STDIN (FORMAT BINARY)
-            """, ct))
-        {
-            foreach (var r in result.Rules)
-                await copy.WriteRowAsync(ct, run, region, r.Order, r.Rule.Layer, r.Rule.BufferMeters, r.Rule.BufferTipHeights, r.EffectiveBufferMeters,
-                    (object?)r.Rule.MaxSlopeDegrees ?? DBNull.Value, r.Rule.Strict, r.Features, r.AloneSquareMeters / 1e6, r.UniqueSquareMeters / 1e6,
-                    r.SequentialSquareMeters / 1e6, r.Area is { } g ? AsMulti(g) : DBNull.Value);
-            await copy.CompleteAsync(ct);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY results.commune_metrics (run_id, commune_id, metric, value) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var f in result.Communes)
-                foreach (var (metric, value) in new (string, double)[]
-                {
-                    ("wind_eligible_km2", f.EligibleSquareMeters / 1e6), ("wind_eligible_pct", f.EligiblePercent), ("wind_turbines", f.Turbines),
-                    ("wind_capacity_mw", f.CapacityMegawatts), ("wind_net_gwh", f.NetGigawattHours),
-                })
-                    await copy.WriteRowAsync(ct, run, f.CommuneId, metric, value);
-            await copy.CompleteAsync(ct);
-        }
-    }
-
-    private static MultiPolygon AsMulti(Geometry g) => g as MultiPolygon ?? g.Factory.CreateMultiPolygon([(Polygon)g]);
 
     /// <summary>Hash of the results in canonical form (values rounded to 1e-6): equal inputs and parameters give equal hashes.</summary>
     internal static string ResultHash(WindResult result)
     {
         var sb = new StringBuilder();
-        static string F(double v) => Math.Round(v, 6).ToString("R", CultureInfo.InvariantCulture);
+        static string F(double v) => RunOutput.Canonical(v);
         sb.Append(CultureInfo.InvariantCulture, $"{result.WindSource}:{result.Turbine.Name}:{F(result.RegionSquareMeters)}:{F(result.ExcludedSquareMeters)};");
         foreach (var c in result.Communes)
             sb.Append(CultureInfo.InvariantCulture, $"c{c.CommuneId}:{F(c.EligibleSquareMeters)}:{c.Turbines}:{F(c.NetGigawattHours)};");
@@ -259,57 +209,7 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
         foreach (var r in result.Rules) sb.Append(CultureInfo.InvariantCulture, $"r{r.Order}:{r.Rule.Layer}:{F(r.AloneSquareMeters)}:{F(r.UniqueSquareMeters)}:{F(r.SequentialSquareMeters)};");
         foreach (var p in result.PotentialClasses) sb.Append(CultureInfo.InvariantCulture, $"p{p.Class}:{F(p.AreaSquareMeters)};");
         sb.Append(CultureInfo.InvariantCulture, $"e{result.EligibleAreas.Count}:{F(result.EligibleAreas.Sum(a => a.Area))}");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
-    }
-
-    /// <summary>
-    /// A wind raster by registered name, else as a path; it must be a GeoTIFF with an EPSG-coded CRS.
-    /// Returns its path and content hash.
-    /// </summary>
-    private (string Path, string Sha256) ResolveRaster(string nameOrPath)
-    {
-        string? path = null, sha = null;
-        using (var command = dataSource.CreateCommand("SELECT path, content_sha256 FROM rasters WHERE name = $1"))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = nameOrPath });
-            using var reader = command.ExecuteReader();
-            if (reader.Read()) (path, sha) = (reader.GetString(0), reader.GetString(1));
-        }
-        if (path is null)
-        {
-            if (!File.Exists(nameOrPath)) throw new NotFoundException($"Unknown wind raster '{nameOrPath}': neither a registered raster (klimapakt import raster) nor a file.");
-            path = nameOrPath;
-        }
-        RasterInfo info;
-        try { info = GeoTiff.ReadInfo(path); }
-        catch (RasterFileException e) { throw new GeoInputException($"Wind raster '{nameOrPath}' is not a readable GeoTIFF ({e.Message}).", inner: e); }
-        if (info.Grid.Srid <= 0) throw new GeoInputException($"Wind raster '{nameOrPath}' has no EPSG-coded CRS.");
-        if (sha is null)
-        {
-            using var stream = File.OpenRead(path);
-            sha = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-        return (path, sha);
-    }
-
-    private async Task<(string Path, string Sha256)> CheckCoverageAsync(NpgsqlConnection connection, int regionId, string regionCode,
-        IReadOnlyList<string>? communes, string windRaster, CancellationToken ct)
-    {
-        var (path, sha) = ResolveRaster(windRaster);
-        var grid = GeoTiff.ReadInfo(path).Grid;
-        if (communes is { Count: 0 }) communes = null; // no subset: the whole region
-        // The raster's footprint (densified, so the reprojected edges stay close), intersected with the communes run.
-        await using var command = Sql(connection, """
-            SELECT ST_Area(ST_Intersection(u.geom, ST_Transform(ST_Segmentize(ST_MakeEnvelope($1, $2, $3, $4, $5), greatest($3 - $1, $4 - $2) / 64), r.srid)))
-                   / NULLIF(ST_Area(u.geom), 0)
-            FROM regions r CROSS JOIN LATERAL (SELECT ST_Union(geom) AS geom FROM communes WHERE region_id = r.id AND ($7::text[] IS NULL OR code = ANY($7))) u
-            WHERE r.id = $6
-            """, grid.MinX, grid.MinY, grid.MaxX, grid.MaxY, grid.Srid, regionId, communes?.ToArray());
-        command.Parameters[6].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
-        var coverage = await command.ExecuteScalarAsync(ct) as double? ?? 0;
-        if (coverage < MinWindRasterCoverage)
-            throw new GeoInputException($"Wind raster '{windRaster}' covers {coverage:P1} of region '{regionCode}'{(communes is null ? "" : " (communes run)")}, less than the {MinWindRasterCoverage:P0} required.");
-        return (path, sha);
+        return RunOutput.HashOf(sb.ToString());
     }
 
     private static readonly (string Layer, string Sql)[] LayerQueries =
@@ -353,60 +253,5 @@ public sealed class WindAnalysis(NpgsqlDataSource dataSource) : IAnalysis
             SELECT geom FROM power_lines WHERE region_id = $1 AND geom && $2
             UNION ALL SELECT geom FROM power_sites WHERE region_id = $1 AND class IN ('substation', 'sub_station', 'plant') AND geom && $2
             """),
-    ];
-
-    private const string Attribution = "© OpenStreetMap contributors, © ACT; wind: modelled unless a wind raster is named";
-
-    /// <summary>The run's published layers (tiles and OGC API - Features collections).</summary>
-    public static IEnumerable<PublishedLayer> Layers { get; } =
-    [
-        new("wind_communes", "Wind potential per commune", "Eligible land, turbines, capacity and annual energy per commune",
-            "results.wind_communes", LayerGeometry.Polygon,
-            [
-                new("code", "t.code", FieldType.String, "Commune code", Filterable: true),
-                new("commune", "t.name", FieldType.String, "Commune", Filterable: true),
-                new("area_km2", "round(t.area_km2::numeric, 3)", FieldType.Number, "Commune area, km²"),
-                new("eligible_km2", "round(t.eligible_km2::numeric, 3)", FieldType.Number, "Eligible area, km²"),
-                new("eligible_pct", "round(t.eligible_pct::numeric, 2)", FieldType.Number, "Eligible share of the commune, percent"),
-                new("turbines", "t.turbines", FieldType.Integer, "Turbines placed"),
-                new("capacity_mw", "round(t.capacity_mw::numeric, 1)", FieldType.Number, "Installed capacity, MW"),
-                new("net_gwh", "round(t.net_gwh::numeric, 2)", FieldType.Number, "Net annual energy, GWh/yr"),
-                new("wind_source", "t.wind_source", FieldType.String, "Wind input: 'modelled' (not measured) or 'raster'"),
-            ]) { RunKind = KindName, Attribution = Attribution },
-        new("wind_potential", "Wind potential map", "Suitability score of eligible land in equal-interval classes (1 = lowest)",
-            "results.wind_potential", LayerGeometry.Polygon,
-            [
-                new("class", "t.class", FieldType.Integer, "Score class, 1 = lowest", Filterable: true),
-                new("score_min", "t.score_min", FieldType.Number, "Lower score bound of the class (0–1)"),
-                new("score_max", "t.score_max", FieldType.Number, "Upper score bound of the class (0–1)"),
-                new("area_km2", "round(t.area_km2::numeric, 3)", FieldType.Number, "Area of the class, km²"),
-            ]) { RunKind = KindName, Attribution = Attribution },
-        new("wind_eligible_areas", "Wind-eligible land", "Land left after every exclusion rule and the minimum-area filter",
-            "results.wind_eligible_areas", LayerGeometry.Polygon,
-            [new("area_km2", "round(t.area_km2::numeric, 4)", FieldType.Number, "Area, km²")]) { RunKind = KindName, Attribution = Attribution },
-        new("wind_turbines", "Wind turbine sites", "Turbines placed greedily on the best cells with elliptical spacing, with their yield",
-            "results.wind_turbines", LayerGeometry.Point,
-            [
-                new("rank", "t.rank", FieldType.Integer, "Order of placement (1 = best score)", Filterable: true),
-                new("turbine", "t.turbine", FieldType.String, "Turbine type"),
-                new("hub_height_m", "t.hub_height_m", FieldType.Number, "Hub height, m"),
-                new("hub_wind_ms", "round(t.hub_wind_ms::numeric, 2)", FieldType.Number, "Mean wind speed at hub height, m/s"),
-                new("net_mwh", "round(t.net_mwh::numeric, 1)", FieldType.Number, "Net annual energy, MWh/yr"),
-                new("capacity_factor", "round(t.capacity_factor::numeric, 4)", FieldType.Number, "Capacity factor (0–1)"),
-                new("full_load_hours", "round(t.full_load_hours::numeric)", FieldType.Integer, "Full-load hours per year"),
-                new("wind_source", "t.wind_source", FieldType.String, "Wind input: 'modelled' (not measured) or 'raster'"),
-            ]) { RunKind = KindName, Attribution = Attribution },
-        new("wind_exclusions", "Wind exclusions report", "For each rule applied: its buffer and the area it removes alone, uniquely and in sequence",
-            "results.wind_exclusions", LayerGeometry.Polygon,
-            [
-                new("rule_order", "t.rule_order", FieldType.Integer, "Order the rule was applied in", Filterable: true),
-                new("layer", "t.layer", FieldType.String, "Input layer", Filterable: true),
-                new("effective_buffer_m", "t.effective_buffer_m", FieldType.Number, "Buffer, m"),
-                new("max_slope_deg", "t.max_slope_deg", FieldType.Number, "Slope threshold, degrees (slope rule)"),
-                new("features", "t.features", FieldType.Integer, "Input features (0: nothing to exclude in the data)"),
-                new("alone_km2", "round(t.alone_km2::numeric, 3)", FieldType.Number, "Area the rule excludes on its own, km²"),
-                new("unique_km2", "round(t.unique_km2::numeric, 3)", FieldType.Number, "Area only this rule excludes, km²"),
-                new("sequential_km2", "round(t.sequential_km2::numeric, 3)", FieldType.Number, "Area it adds to the rules before it, km²"),
-            ]) { RunKind = KindName, Attribution = Attribution },
     ];
 }

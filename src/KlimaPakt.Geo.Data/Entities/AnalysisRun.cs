@@ -45,6 +45,9 @@ public sealed class AnalysisRun
     /// <summary>Input name → SHA-256 of every input the run read.</summary>
     public Dictionary<string, string> InputHashes { get; set; } = [];
 
+    /// <summary>Input name → server path of each raster its parameters named, resolved when the run was created (not shown by the API).</summary>
+    public Dictionary<string, string> InputPaths { get; set; } = [];
+
     /// <summary>Current status.</summary>
     public RunStatus Status { get; set; }
 

@@ -13,6 +13,7 @@ internal sealed class AnalysisRunConfiguration : IEntityTypeConfiguration<Analys
         b.ToTable("analysis_runs");
         b.Property(r => r.Status).HasConversion<string>();
         b.Property(r => r.InputHashes).HasColumnType("hstore");
+        b.Property(r => r.InputPaths).HasColumnType("hstore").HasDefaultValueSql("''::hstore");
         b.Property(r => r.StageTimingsMs)
             .HasColumnType("jsonb")
             .HasConversion(

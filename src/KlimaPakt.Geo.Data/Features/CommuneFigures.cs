@@ -9,7 +9,10 @@ namespace KlimaPakt.Geo.Data.Features;
 /// <param name="PublishedAt">When the run was published.</param>
 /// <param name="Metric">Metric name with its unit.</param>
 /// <param name="Value">Value.</param>
-public sealed record CommuneMetricValue(string Kind, Guid RunId, DateTimeOffset? PublishedAt, string Metric, double Value);
+/// <param name="Label">Human label from the analysis's figure description (the metric name when it has none).</param>
+/// <param name="Unit">Unit from the figure description, null for counts.</param>
+/// <param name="Decimals">Decimals to show.</param>
+public sealed record CommuneMetricValue(string Kind, Guid RunId, DateTimeOffset? PublishedAt, string Metric, double Value, string Label, string? Unit, int Decimals);
 
 /// <summary>A commune's figures for the map's commune panel.</summary>
 /// <param name="Id">Commune id (its feature id in tiles and GeoJSON).</param>
@@ -100,8 +103,12 @@ public sealed class CommuneFigures(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter { Value = communeId });
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                metrics.Add(new CommuneMetricValue(reader.GetString(0), reader.GetGuid(1),
-                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), reader.GetDouble(4)));
+            {
+                var metric = reader.GetString(3);
+                var figure = Analyses.AnalysisServices.FindFigure(metric)?.Figure;
+                metrics.Add(new CommuneMetricValue(reader.GetString(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                    metric, reader.GetDouble(4), figure?.Label ?? metric, figure?.Unit, figure?.Decimals ?? 2));
+            }
         }
         return summary with { Metrics = metrics };
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using KlimaPakt.Geo.Core;
+using KlimaPakt.Geo.Core.Projections;
 using KlimaPakt.Geo.Data.Tiles;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -47,8 +48,41 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
     /// <summary>Decimals of GeoJSON coordinates (1e-7° ≈ 1 cm).</summary>
     public const int Decimals = 7;
 
+    /// <summary>
+    /// Least widening, in metres, of a bbox's region-CRS envelope before the index test: a straight feature edge in the
+    /// region CRS and the same edge drawn straight in lon/lat (as <c>ST_Transform</c> leaves it for the exact test) part
+    /// by up to L²·tan φ/(8R) (about 115 m for a 70 km edge at 50° N, under 1 km up to 200 km); wider boxes get 1 % of
+    /// their size instead.
+    /// </summary>
+    public const double BboxMarginMeters = 1000;
+
     /// <summary>Reads a page of features.</summary>
     public async Task<FeaturePage> QueryAsync(PublishedLayer layer, FeatureQuery query, CancellationToken ct)
+    {
+        if (await ItemsCommandAsync(layer, query, ct) is not var (sql, parameters)) return new FeaturePage([], false);
+        var features = new List<string>();
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) features.Add(reader.GetString(0));
+        var hasMore = features.Count > query.Limit;
+        if (hasMore) features.RemoveAt(features.Count - 1);
+        return new FeaturePage(features, hasMore);
+    }
+
+    /// <summary>
+    /// The SQL (and its positional parameters) of a page request, or null when a run-scoped layer has no run to read.
+    /// A bbox becomes, per region CRS, <c>t.geom &amp;&amp; envelope</c> with the envelope transformed in process
+    /// (<see cref="RegionProjection.EnvelopeOfLonLatBox"/> of the bbox clipped to <see cref="RegionProjection.ValidLonLat"/>,
+    /// widened by <see cref="BboxMarginMeters"/>), so the layer's GiST index on <c>geom</c> is used, and then the exact
+    /// <c>ST_Intersects(ST_Transform(t.geom, 4326), bbox)</c>, so the rows are those of the exact test alone (assuming,
+    /// as the clip does, that no feature lies more than a degree outside its CRS's area of use). Regions in a CRS
+    /// ProjNet is not given here are selected by region id and the exact test alone.
+    /// </summary>
+    /// <param name="layer">Layer to read.</param>
+    /// <param name="query">The request.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<(string Sql, IReadOnlyList<object> Parameters)?> ItemsCommandAsync(PublishedLayer layer, FeatureQuery query, CancellationToken ct)
     {
         var where = new List<string>();
         var parameters = new List<object>();
@@ -56,9 +90,29 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
 
         if (query.Region is not null) where.Add($"r.code = {Bind(query.Region)}");
         if (await RunFilterAsync(layer, query.Run, ct) is { } run) where.Add($"t.run_id = {Bind(run)}");
-        else if (layer.IsRunScoped) return new FeaturePage([], false);
+        else if (layer.IsRunScoped) return null;
         if (query.Bbox is { } b)
+        {
+            var branches = new List<string>();
+            foreach (var (srid, regionIds) in await RegionsBySridAsync(ct))
+            {
+                if (!RegionProjection.TryGet(srid, out var projection))
+                {
+                    branches.Add($"t.region_id = ANY({Bind(regionIds)})");
+                    continue;
+                }
+                // Clipped to where the projection is valid (the CRS's area of use and a degree around it): a region's
+                // features lie there, and outside it a transverse or oblique projection diverges.
+                var inArea = b.Intersection(projection.ValidLonLat);
+                if (inArea.IsNull || projection.EnvelopeOfLonLatBox(inArea, 0) is not { } e) continue;
+                e.ExpandBy(Math.Max(BboxMarginMeters, 0.01 * Math.Max(e.Width, e.Height)));
+                // No r.srid guard: conditions on t alone are what the planner turns into index scans (one per CRS,
+                // OR-ed); a row of another CRS whose box happens to overlap is dropped by the exact test below.
+                branches.Add($"t.geom && ST_MakeEnvelope({Bind(e.MinX)}, {Bind(e.MinY)}, {Bind(e.MaxX)}, {Bind(e.MaxY)}, {srid})");
+            }
+            where.Add(branches.Count > 0 ? $"({string.Join(" OR ", branches)})" : "false");
             where.Add($"ST_Intersects(ST_Transform(t.geom, {Srid.Wgs84}), ST_MakeEnvelope({Bind(b.MinX)}, {Bind(b.MinY)}, {Bind(b.MaxX)}, {Bind(b.MaxY)}, {Srid.Wgs84}))");
+        }
         foreach (var (name, value) in query.Properties)
         {
             var field = layer.FilterableFields.First(f => f.Name == name);
@@ -72,15 +126,7 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
         var sql = new StringBuilder(FeatureSelect(layer));
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
         sql.Append($" ORDER BY t.id LIMIT {Bind((long)query.Limit + 1)} OFFSET {Bind((long)query.Offset)}");
-
-        var features = new List<string>();
-        await using var command = dataSource.CreateCommand(sql.ToString());
-        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) features.Add(reader.GetString(0));
-        var hasMore = features.Count > query.Limit;
-        if (hasMore) features.RemoveAt(features.Count - 1);
-        return new FeaturePage(features, hasMore);
+        return (sql.ToString(), parameters);
     }
 
     /// <summary>One feature by id, or null.</summary>
@@ -128,6 +174,16 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
               'properties', json_build_object({string.Join(", ", pairs)}))::text
             FROM {layer.Relation} AS t JOIN regions r ON r.id = t.region_id
             """;
+    }
+
+    /// <summary>The regions' ids per CRS their geometries are stored in (a handful of rows: read per request, never stale).</summary>
+    private async Task<List<(int Srid, int[] RegionIds)>> RegionsBySridAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SELECT srid, array_agg(id ORDER BY id) FROM regions GROUP BY srid ORDER BY srid");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var result = new List<(int, int[])>();
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetInt32(0), reader.GetFieldValue<int[]>(1)));
+        return result;
     }
 
     private async Task<Guid?> RunFilterAsync(PublishedLayer layer, Guid? run, CancellationToken ct) =>

@@ -15,7 +15,7 @@ public sealed class BundleImporter(ImportService imports, RasterRegistry rasters
         Manifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(manifestPath), new JsonSerializerOptions(JsonSerializerDefaults.Web))
+            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(manifestPath), JsonSerializerOptions.Web)
                 ?? throw new GeoInputException($"{manifestPath}: empty manifest.");
         }
         catch (Exception e) when (e is JsonException or IOException)

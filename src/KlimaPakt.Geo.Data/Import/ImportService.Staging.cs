@@ -156,7 +156,7 @@ public sealed partial class ImportService
             """, ct, (object?)regionId ?? DBNull.Value, target, sourceName ?? Path.GetFileName(path), Path.GetFullPath(path), Sha256Of(path), (object?)srid ?? DBNull.Value, read,
             provenance?.Licence, provenance?.Attribution, provenance?.DataDate, provenance?.Coverage);
 
-    private static Task FinishSourceAsync(NpgsqlConnection connection, int sourceId, int written, int repaired, CancellationToken ct) =>
+    private static Task<int> FinishSourceAsync(NpgsqlConnection connection, int sourceId, int written, int repaired, CancellationToken ct) =>
         ExecuteAsync(connection, "UPDATE import_sources SET features_written = $2, features_repaired = $3 WHERE id = $1", ct, sourceId, written, repaired);
 
     internal static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object?[] parameters)

@@ -59,6 +59,13 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasColumnType("hstore")
                         .HasColumnName("input_hashes");
 
+                    b.Property<Dictionary<string, string>>("InputPaths")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("hstore")
+                        .HasColumnName("input_paths")
+                        .HasDefaultValueSql("''::hstore");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text")

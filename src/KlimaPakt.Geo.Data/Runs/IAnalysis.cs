@@ -1,30 +1,19 @@
-using System.Text.Json;
+using KlimaPakt.Geo.Data.Analyses;
 
 namespace KlimaPakt.Geo.Data.Runs;
 
 /// <summary>
-/// One kind of analysis run (wind, geothermal, corridors, ev): it validates its typed parameters, then computes and
-/// publishes its results through the <see cref="RunContext"/>. Registered in DI; the <see cref="RunService"/> finds
-/// it by <see cref="Kind"/>.
+/// One kind of analysis run (wind, geothermal, corridors, ev): a description (parameters, inputs, result tables,
+/// layers, figures) and a computation that reads its inputs and returns its results. The <see cref="RunService"/>
+/// validates the parameters, resolves the rasters they name, hashes the inputs, and publishes what the computation
+/// returns in one transaction. Implementations in this assembly are found and registered by
+/// <see cref="AnalysisServices.AddAnalyses"/>; each has a public static <c>Definition</c> (its description).
 /// </summary>
 public interface IAnalysis
 {
-    /// <summary>Kind name used in URLs and on the command line.</summary>
-    string Kind { get; }
+    /// <summary>The description (the static <c>Definition</c> of the implementation).</summary>
+    AnalysisDescription Description { get; }
 
-    /// <summary>
-    /// Parses and validates the parameters (null = all defaults) and returns them in full, defaults included, as
-    /// they will be stored with the run; throws <see cref="Core.Errors.GeoInputException"/> listing what is wrong.
-    /// </summary>
-    JsonDocument NormaliseParameters(JsonElement? parameters);
-
-    /// <summary>
-    /// Checks what needs the region (e.g. that a named raster covers it) before the run is created; throws
-    /// <see cref="Core.Errors.GeoInputException"/> so that no run is created. Most analyses need nothing here.
-    /// </summary>
-    Task ValidateForRegionAsync(string regionCode, IReadOnlyList<string>? communes, JsonElement? parameters, CancellationToken ct = default) =>
-        Task.CompletedTask;
-
-    /// <summary>Computes the results and publishes them with <see cref="RunContext.PublishAsync"/>.</summary>
-    Task RunAsync(RunContext context, CancellationToken cancellationToken);
+    /// <summary>Reads the inputs, computes, and returns the results to publish.</summary>
+    Task<RunOutput> ComputeAsync(RunContext context, CancellationToken ct);
 }

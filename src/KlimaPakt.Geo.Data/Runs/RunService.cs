@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using KlimaPakt.Geo.Core.Errors;
+using KlimaPakt.Geo.Data.Analyses;
 using KlimaPakt.Geo.Data.Entities;
 using KlimaPakt.Geo.Data.Publishing;
 using Microsoft.EntityFrameworkCore;
@@ -22,20 +23,26 @@ public sealed record RunRequest(string Kind, string Region, IReadOnlyList<string
 /// runs that a stopped process left behind as failed so they can be started again.
 /// </summary>
 public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<GeoDbContext> contexts, IEnumerable<IAnalysis> analyses,
-    IRunPublishedNotifier notifier)
+    IRunPublishedNotifier notifier, ResultsOptions results)
 {
-    private readonly Dictionary<string, IAnalysis> _analyses = analyses.ToDictionary(a => a.Kind, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IAnalysis> _analyses = analyses.ToDictionary(a => a.Description.Kind, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _executing = new();
+    private readonly RunPublisher _publisher = new(dataSource, results);
 
     /// <summary>Kinds that can run.</summary>
     public IReadOnlyCollection<string> Kinds => _analyses.Keys;
 
-    /// <summary>Validates the request and stores the run as queued; bad requests throw and create nothing.</summary>
+    /// <summary>
+    /// Validates the request once — parameters normalised, the communes known, every raster a parameter names resolved,
+    /// hashed and checked against the communes run — and stores the run as queued with its normalised parameters and
+    /// the rasters' paths and hashes. Bad requests throw and create nothing.
+    /// </summary>
     public async Task<AnalysisRun> CreateAsync(RunRequest request, CancellationToken ct = default)
     {
-        if (!_analyses.TryGetValue(request.Kind, out var analysis))
+        if (!_analyses.TryGetValue(request.Kind ?? "", out var analysis))
             throw new NotFoundException($"Unknown analysis '{request.Kind}'. Known: {string.Join(", ", _analyses.Keys.Order())}.");
-        var parameters = analysis.NormaliseParameters(request.Parameters);
+        var description = analysis.Description;
+        var parameters = description.Normalise(request.Parameters);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var region = await db.Regions.AsNoTracking().SingleOrDefaultAsync(r => r.Code == request.Region, ct)
             ?? throw new NotFoundException($"Unknown region '{request.Region}'.");
@@ -46,12 +53,18 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
             var unknown = communes.Except(known).ToList();
             if (unknown.Count > 0) throw new GeoInputException($"Region '{region.Code}' has no commune with code {string.Join(", ", unknown)}.");
         }
-        await analysis.ValidateForRegionAsync(region.Code, communes, request.Parameters, ct);
         var run = new AnalysisRun
         {
-            Id = Guid.CreateVersion7(), Kind = analysis.Kind, RegionId = region.Id, CommuneCodes = communes, Parameters = parameters,
+            Id = Guid.CreateVersion7(), Kind = description.Kind, RegionId = region.Id, CommuneCodes = communes, Parameters = parameters,
             Status = RunStatus.Queued, Stage = "queued", CreatedAt = DateTimeOffset.UtcNow,
         };
+        foreach (var raster in description.RasterParameters)
+        {
+            if (!parameters.RootElement.TryGetProperty(raster.Parameter, out var value) || value.ValueKind != JsonValueKind.String) continue;
+            var (path, sha) = await RasterInputs.ResolveAsync(dataSource, region.Id, region.Code, communes, raster, value.GetString()!, ct);
+            run.InputPaths[raster.Input] = path;
+            run.InputHashes[raster.Input] = sha;
+        }
         db.Runs.Add(run);
         await db.SaveChangesAsync(ct);
         return run;
@@ -75,27 +88,29 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
         {
             run.Status = RunStatus.Running;
             run.StartedAt = DateTimeOffset.UtcNow;
-            var context = new RunContext(run, region, dataSource,
-                async p =>
-                {
-                    run.Stage = p.Stage;
-                    run.ProgressPercent = p.Percent;
-                    progress?.Report(p);
-                    await SaveAsync(run, null, null, CancellationToken.None);
-                },
-                async (connection, tx) =>
+            var context = new RunContext(run, region, dataSource, async p =>
+            {
+                run.Stage = p.Stage;
+                run.ProgressPercent = p.Percent;
+                progress?.Report(p);
+                await SaveAsync(run, null, null, CancellationToken.None);
+            });
+            await SaveAsync(run, null, null, cancellation.Token);
+            try
+            {
+                await context.StageAsync("load inputs", 2);
+                await using (var connection = await dataSource.OpenConnectionAsync(cancellation.Token))
+                    await AnalysisSql.HashInputsAsync(context, connection, analysis.Description.Inputs, cancellation.Token);
+                var output = await analysis.ComputeAsync(context, cancellation.Token);
+                cancellation.Token.ThrowIfCancellationRequested();
+                await _publisher.PublishAsync(context, output, async (connection, tx) =>
                 {
                     run.Status = RunStatus.Published;
                     run.Stage = "published";
                     run.ProgressPercent = 100;
                     run.FinishedAt = run.PublishedAt = DateTimeOffset.UtcNow;
                     await SaveAsync(run, connection, tx, CancellationToken.None);
-                });
-            await SaveAsync(run, null, null, cancellation.Token);
-            try
-            {
-                await analysis.RunAsync(context, cancellation.Token);
-                if (run.Status != RunStatus.Published) throw new InvalidOperationException($"Analysis '{run.Kind}' finished without publishing.");
+                }, cancellation.Token);
             }
             finally
             {

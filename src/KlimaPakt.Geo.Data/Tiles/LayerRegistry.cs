@@ -71,31 +71,19 @@ public sealed class LayerRegistry
         MaxZoom = 18,
         Generalised = [new(7, "geom_z7"), new(10, "geom_z10")],
         Attribution = "© ACT (Administration du cadastre et de la topographie), STATEC, © OpenStreetMap contributors",
+        Style = new LayerStyle
+        {
+            Kind = StyleKind.Graduated, Field = "population", Colour = "#24513a", Ramp = ["#e5f2ea", "#a9d6b9", "#5aa57c", "#1f5e3d"],
+            Breaks = [0, 5000, 20000, 120000], Legend = "Residents", LabelField = "name", Visible = true, Opacity = 0.55,
+        },
     };
 
-    /// <summary>
-    /// The per-commune results of an analysis kind (rows of <c>results.commune_metrics</c>) as a layer: one feature per
-    /// commune and run, with the commune's boundary and a <c>metrics</c> object (metric name → value). In tiles the
-    /// object's keys become attributes (PostGIS expands jsonb columns in <c>ST_AsMVT</c>). An analysis registers it with
-    /// <c>services.AddPublishedLayer(LayerRegistry.CommuneResults("wind", "Wind potential per commune"))</c>.
-    /// </summary>
-    public static PublishedLayer CommuneResults(string kind, string title) => new(
-        $"{kind}_communes", title, $"Per-commune results of the latest published {kind} run",
-        $"""
-        (SELECT c.id, c.region_id, c.code, c.name, c.geom, c.geom_z7, c.geom_z10, x.run_id
-         FROM communes c JOIN (SELECT DISTINCT m.run_id, m.commune_id FROM {GeoDbContext.ResultsSchema}.commune_metrics m) x ON x.commune_id = c.id)
-        """,
-        LayerGeometry.Polygon,
-        [
-            new("code", "t.code", FieldType.String, "Commune code", Filterable: true),
-            new("name", "t.name", FieldType.String, "Commune name", Filterable: true),
-            new("metrics", $"(SELECT jsonb_object_agg(m.metric, m.value) FROM {GeoDbContext.ResultsSchema}.commune_metrics m WHERE m.run_id = t.run_id AND m.commune_id = t.id)",
-                FieldType.String, "Metric name (with its unit) → value"),
-        ])
+    /// <summary>Colours of the typed input layers (distinct from each other and from the palette the results draw from) and which start visible.</summary>
+    private static readonly Dictionary<string, (string Colour, bool Visible)> InputStyles = new()
     {
-        RunKind = kind,
-        Generalised = [new(7, "geom_z7"), new(10, "geom_z10")],
-        Attribution = "KlimaPakt.Geo; © ACT, STATEC, © OpenStreetMap contributors",
+        ["buildings"] = ("#8c6d5a", false), ["roads"] = ("#d08a2e", true), ["railways"] = ("#555555", false), ["land_cover"] = ("#9cc58a", false),
+        ["waterways"] = ("#3d8fd1", false), ["water_bodies"] = ("#7fb7e6", false), ["protected_areas"] = ("#4f9a3c", false),
+        ["power_lines"] = ("#b8434f", false), ["power_sites"] = ("#c76b98", false), ["places"] = ("#303a8c", true), ["ev_chargers"] = ("#0f9fb0", true),
     };
 
     /// <summary>The published form of a typed input layer.</summary>
@@ -115,6 +103,11 @@ public sealed class LayerRegistry
             fields.Add(new("capacity", "t.capacity", FieldType.Integer, "Vehicles that can charge at once"));
         }
         var minZoom = input.Name switch { "buildings" => 12, "land_cover" => 8, _ => 0 };
-        return new PublishedLayer(input.Name, input.Description, input.Description, input.Table, input.Geometry, fields) { MinZoom = minZoom };
+        var (colour, visible) = InputStyles.GetValueOrDefault(input.Name, ("#666666", false));
+        return new PublishedLayer(input.Name, input.Description, input.Description, input.Table, input.Geometry, fields)
+        {
+            MinZoom = minZoom,
+            Style = new LayerStyle { Colour = colour, Visible = visible, Legend = input.Description },
+        };
     }
 }

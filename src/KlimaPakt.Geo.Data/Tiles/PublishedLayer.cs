@@ -21,7 +21,11 @@ public enum FieldType
 /// <param name="Type">Type of the value.</param>
 /// <param name="Description">What the value is, with its unit.</param>
 /// <param name="Filterable">Whether the Features API accepts <c>?name=value</c> on it.</param>
-public sealed record LayerField(string Name, string Sql, FieldType Type, string Description, bool Filterable = false);
+public sealed record LayerField(string Name, string Sql, FieldType Type, string Description, bool Filterable = false)
+{
+    /// <summary>Unit of the value (km², MW, %), null for counts, codes and names.</summary>
+    public string? Unit { get; init; }
+}
 
 /// <summary>A geometry column simplified in advance, used for every zoom up to <paramref name="MaxZoom"/>.</summary>
 /// <param name="MaxZoom">Highest zoom the column serves.</param>
@@ -57,6 +61,15 @@ public sealed record PublishedLayer(string Name, string Title, string Descriptio
 
     /// <summary>Pre-simplified geometry columns for low zooms, in ascending <see cref="GeneralisedGeometry.MaxZoom"/>.</summary>
     public IReadOnlyList<GeneralisedGeometry> Generalised { get; init; } = [];
+
+    /// <summary>
+    /// The relation tiles read, when it differs from <see cref="Relation"/> (a result table's subdivided pieces); it has
+    /// the same columns, so the fields' SQL applies to both.
+    /// </summary>
+    public string? TileRelation { get; init; }
+
+    /// <summary>How the map colours the layer (served in <c>/catalog</c> and TileJSON).</summary>
+    public LayerStyle Style { get; init; } = new();
 
     /// <summary>Attribution shown with the layer.</summary>
     public string Attribution { get; init; } = "© OpenStreetMap contributors";

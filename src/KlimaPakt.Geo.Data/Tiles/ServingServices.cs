@@ -17,6 +17,7 @@ public static class ServingServices
         services.TryAddSingleton<TileService>();
         services.TryAddSingleton<FeatureQueries>();
         services.TryAddSingleton<CommuneFigures>();
+        services.TryAddSingleton<LayerStyles>();
         services.TryAddSingleton<IRunPublishedNotifier, NoRunPublishedNotifier>();
         return services;
     }

@@ -51,7 +51,7 @@ public static class TileSql
         var run = layer.IsRunScoped ? " AND t.run_id = $4" : "";
         return $"""
               SELECT t.id, {properties}ST_AsMVTGeom(ST_Transform({geometry}, {Srid.WebMercator}), ST_TileEnvelope($1, $2, $3), {Extent}, {Buffer}, true) AS geom
-              FROM {layer.Relation} AS t
+              FROM {layer.TileRelation ?? layer.Relation} AS t
               WHERE t.region_id = {region.Id}{run}
                 AND t.geom && ST_Transform(ST_ClipByBox2D({envelope}, {clip}), {region.Srid})
             """;

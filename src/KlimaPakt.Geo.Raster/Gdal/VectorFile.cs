@@ -45,7 +45,10 @@ public static class VectorFile
                     if (geometry != 0)
                     {
                         wkb = new byte[OGR_G_WkbSize(geometry)];
-                        fixed (byte* p = wkb) OGR_G_ExportToIsoWkb(geometry, WkbNdr, p);
+                        int error;
+                        fixed (byte* p = wkb) error = OGR_G_ExportToIsoWkb(geometry, WkbNdr, p);
+                        // OGRERR_NONE = 0; a geometry GDAL cannot export is reported as missing, not as garbage bytes.
+                        if (error != 0) wkb = null;
                     }
                     features.Add(new VectorFeature(Marshal.PtrToStringUTF8(OGR_L_GetName(layer)) ?? "", fields, wkb));
                 }

@@ -59,7 +59,11 @@ public sealed class EvCoverageRunTests(BundledDatabaseFixture fixture)
         var gainedPct = await _db.ScalarAsync<double>($"SELECT 100 * sum(marginal_population) / 660809 FROM results.ev_sites WHERE run_id = '{id}'");
         var lastPct = await _db.ScalarAsync<double>($"SELECT covered_pct_after FROM results.ev_sites WHERE run_id = '{id}' ORDER BY rank DESC LIMIT 1");
         Assert.Equal(lastPct, coveredBeforePct + gainedPct, 6);
-        Assert.Equal(6L * 100, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.commune_metrics WHERE run_id = '{id}'"));
+        // Seven figures per commune without a BEV fleet (kW per BEV and the fleet share need one); the additive ones sum to the totals.
+        Assert.Equal(7L * 100, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.commune_metrics WHERE run_id = '{id}'"));
+        Assert.Equal(281.0, await _db.ScalarAsync<double>($"SELECT sum(value) FROM results.commune_metrics WHERE run_id = '{id}' AND metric = 'ev_chargers'"), 6);
+        Assert.Equal(await _db.ScalarAsync<double>($"SELECT sum(power_kw) FROM results.ev_commune_coverage WHERE run_id = '{id}'"),
+            await _db.ScalarAsync<double>($"SELECT sum(value) FROM results.commune_metrics WHERE run_id = '{id}' AND metric = 'ev_power_kw'"), 6);
     }
 
     [Fact]

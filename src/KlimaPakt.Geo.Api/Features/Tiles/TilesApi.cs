@@ -1,6 +1,7 @@
 using System.Globalization;
 using KlimaPakt.Geo.Api.Features.Ogc;
 using KlimaPakt.Geo.Core.Errors;
+using KlimaPakt.Geo.Data.Analyses;
 using KlimaPakt.Geo.Data.Features;
 using KlimaPakt.Geo.Data.Tiles;
 using Microsoft.AspNetCore.OutputCaching;
@@ -46,7 +47,7 @@ public static class TilesApi
     }
 
     private static async Task<IResult> GetTileJson(string layers, LayerRegistry registry, RunLookup runs, FeatureQueries features,
-        HttpContext http, CancellationToken ct)
+        LayerStyles styles, HttpContext http, CancellationToken ct)
     {
         var names = SplitLayers(layers.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? layers[..^5] : layers);
         var selected = names.Distinct(StringComparer.OrdinalIgnoreCase).Select(registry.Get).ToList();
@@ -54,7 +55,11 @@ public static class TilesApi
         var runIds = new List<Guid>();
         foreach (var layer in selected.Where(l => l.IsRunScoped))
             if (await runs.LatestPublishedAsync(layer.RunKind!, ct) is { } id) runIds.Add(id);
-        var query = runIds.Count == 1 ? $"?run={runIds[0]}" : runIds.Count > 1 ? $"?v={string.Join("-", runIds.Select(r => r.ToString("N")[..8]))}" : "";
+        // Several runs: a hash of their full ids (the first hex digits of a UUIDv7 are its timestamp and repeat for a minute).
+        var distinct = runIds.Distinct().Order().ToList();
+        var query = distinct.Count == 1 ? $"?run={distinct[0]}"
+            : distinct.Count > 1 ? $"?v={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(string.Join(",", distinct))))[..16]}"
+            : "";
         var path = string.Join(",", selected.Select(l => l.Name));
 
         double minLon = 180, minLat = 90, maxLon = -180, maxLat = -90;
@@ -62,6 +67,8 @@ public static class TilesApi
             if (await features.ExtentAsync(layer, ct) is { } e)
                 (minLon, minLat, maxLon, maxLat) = (Math.Min(minLon, e.MinX), Math.Min(minLat, e.MinY), Math.Max(maxLon, e.MaxX), Math.Max(maxLat, e.MaxY));
         double[] bounds = minLon <= maxLon ? [Round(minLon), Round(minLat), Round(maxLon), Round(maxLat)] : [-180, -85.0511, 180, 85.0511];
+        var served = new Dictionary<string, ServedStyle>();
+        foreach (var layer in selected) served[layer.Name] = await styles.StyleAsync(layer, ct);
         var minZoom = selected.Max(l => l.MinZoom);
         var maxZoom = selected.Min(l => l.MaxZoom);
         return TypedResults.Json(new Dictionary<string, object?>
@@ -84,25 +91,51 @@ public static class TilesApi
                 ["minzoom"] = l.MinZoom,
                 ["maxzoom"] = l.MaxZoom,
                 ["fields"] = l.Fields.ToDictionary(f => f.Name, f => f.Type.ToString()),
+                ["style"] = served[l.Name],
             }).ToList(),
         });
     }
 
-    private static IResult GetCatalog(LayerRegistry registry, HttpContext http) => TypedResults.Ok(new
+    private static async Task<IResult> GetCatalog(LayerRegistry registry, LayerStyles styles, HttpContext http, CancellationToken ct)
     {
-        tiles = registry.All.ToDictionary(l => l.Name, l => new
+        var tiles = new Dictionary<string, object>();
+        foreach (var l in registry.All)
+            tiles[l.Name] = new
+            {
+                content_type = TileServing.MvtMediaType,
+                title = l.Title,
+                description = l.Description,
+                geometry = l.Geometry.ToString().ToLowerInvariant(),
+                minzoom = l.MinZoom,
+                maxzoom = l.MaxZoom,
+                run_kind = l.RunKind,
+                attribution = l.Attribution,
+                fields = l.Fields.Select(f => new { name = f.Name, type = f.Type.ToString(), description = f.Description, unit = f.Unit }),
+                style = await styles.StyleAsync(l, ct),
+                tilejson = OgcFeaturesApi.Absolute(http, $"/tiles/{l.Name}"),
+                items = OgcFeaturesApi.Absolute(http, $"/collections/{l.Name}/items"),
+            };
+        return TypedResults.Ok(new
         {
-            content_type = TileServing.MvtMediaType,
-            title = l.Title,
-            description = l.Description,
-            geometry = l.Geometry.ToString().ToLowerInvariant(),
-            minzoom = l.MinZoom,
-            maxzoom = l.MaxZoom,
-            run_kind = l.RunKind,
-            tilejson = OgcFeaturesApi.Absolute(http, $"/tiles/{l.Name}"),
-            items = OgcFeaturesApi.Absolute(http, $"/collections/{l.Name}/items"),
-        }),
-    });
+            communes_layer = LayerRegistry.CommunesLayer,
+            tiles,
+            analyses = AnalysisServices.Descriptions.Select(d => new
+            {
+                kind = d.Kind,
+                title = d.Title,
+                summary = d.Summary,
+                inputs = d.Inputs.Select(i => i.Name),
+                attribution = d.Attribution,
+                parameters = d.Defaults,
+                layers = d.Layers.Select(l => l.Name),
+                figures = d.Figures.Select(f => new
+                {
+                    metric = f.Metric, label = f.Label, unit = f.Unit, aggregation = f.Aggregation.ToString().ToLowerInvariant(),
+                    numerator = f.Numerator, denominator = f.Denominator, scale = f.Aggregation == FigureAggregation.Ratio ? f.Scale : (double?)null,
+                }),
+            }),
+        });
+    }
 
     private static double Round(double value) => Math.Round(value, 6);
 

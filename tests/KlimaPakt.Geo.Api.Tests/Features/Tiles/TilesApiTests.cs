@@ -176,15 +176,8 @@ public sealed class TilesApiTests(ApiFixture fixture)
         using var tileJson = JsonDocument.Parse(await client.GetStringAsync($"/tiles/{ApiFixture.ZonesLayer}.json"));
         Assert.EndsWith($"?run={runB}", tileJson.RootElement.GetProperty("tiles")[0].GetString());
 
-        // Per-commune results of the published run: GeoJSON, tiles and the commune's figures.
+        // The commune's figures of the published run.
         var code = await fixture.ScalarAsync<string>("SELECT code FROM communes WHERE name = 'Luxembourg'");
-        using var results = JsonDocument.Parse(await client.GetStringAsync($"/collections/{ApiFixture.ZonesKind}_communes/items"));
-        var feature = Assert.Single(results.RootElement.GetProperty("features").EnumerateArray());
-        Assert.Equal(code, feature.GetProperty("properties").GetProperty("code").GetString());
-        Assert.Equal(75, feature.GetProperty("properties").GetProperty("metrics").GetProperty("score_pct").GetDouble());
-        var bytes = await client.GetByteArrayAsync($"/tiles/{ApiFixture.ZonesKind}_communes/{LuxembourgCity}");
-        var resultTile = new MapboxTileReader().Read(new MemoryStream(bytes), new TileDefinition(2117, 1396, 12));
-        Assert.Equal(75, Convert.ToDouble(Assert.Single(resultTile.Layers.Single().Features).Attributes["score_pct"], System.Globalization.CultureInfo.InvariantCulture));
         using var figures = JsonDocument.Parse(await client.GetStringAsync($"/regions/lu/communes/{code}"));
         var metric = Assert.Single(figures.RootElement.GetProperty("metrics").EnumerateArray());
         Assert.Equal(("test", "score_pct", 75.0), (metric.GetProperty("kind").GetString(), metric.GetProperty("metric").GetString(), metric.GetProperty("value").GetDouble()));

@@ -1,0 +1,234 @@
+using System.Reflection;
+using System.Text.Json;
+using KlimaPakt.Geo.Core.Errors;
+using KlimaPakt.Geo.Core.Layers;
+using KlimaPakt.Geo.Data.Tiles;
+
+namespace KlimaPakt.Geo.Data.Analyses;
+
+/// <summary>How a per-commune figure combines over a group of communes (a canton, a cooperation space).</summary>
+public enum FigureAggregation
+{
+    /// <summary>Additive: the group's value is the sum (areas, counts, energy, residents).</summary>
+    Sum,
+
+    /// <summary>
+    /// A ratio: the group's value is recomputed as <c>Scale × sum(numerator) / sum(denominator)</c> from two additive
+    /// figures — never an average of the communes' ratios.
+    /// </summary>
+    Ratio,
+}
+
+/// <summary>A per-commune figure of an analysis (a row of <c>results.commune_metrics</c>).</summary>
+/// <param name="Metric">Metric name, unit suffix included (<c>wind_net_gwh</c>, <c>ev_covered_pct</c>).</param>
+/// <param name="Label">Human label without the unit.</param>
+/// <param name="Unit">Unit, null for counts.</param>
+/// <param name="Aggregation">How it combines over a group of communes.</param>
+/// <param name="Numerator">For a ratio: the additive figure (metric name, or <c>population</c> / <c>area_km2</c> of the commune) on top.</param>
+/// <param name="Denominator">For a ratio: the additive figure below.</param>
+/// <param name="Scale">For a ratio: the factor (100 for a percentage, 1000 for per 1,000).</param>
+public sealed record FigureDescription(string Metric, string Label, string? Unit, FigureAggregation Aggregation,
+    string? Numerator = null, string? Denominator = null, double Scale = 1)
+{
+    /// <summary>Decimals the map shows: none for additive counts, two for ratios and measured quantities.</summary>
+    public int Decimals => Aggregation == FigureAggregation.Ratio || Unit is not null ? 2 : 0;
+}
+
+/// <summary>The per-commune figures of an analysis, read from one result row type.</summary>
+/// <typeparam name="TRow">The computation's per-commune result.</typeparam>
+public sealed class CommuneFigureSet<TRow>
+{
+    private readonly List<(FigureDescription Figure, Func<TRow, double?> Value)> _figures = [];
+
+    /// <summary>Figures of the rows of <paramref name="communeId"/>.</summary>
+    public CommuneFigureSet(Func<TRow, int> communeId) => CommuneId = communeId;
+
+    /// <summary>The commune of a row.</summary>
+    public Func<TRow, int> CommuneId { get; }
+
+    /// <summary>The described figures.</summary>
+    public IReadOnlyList<FigureDescription> Figures => [.. _figures.Select(f => f.Figure)];
+
+    internal IEnumerable<(string Metric, double Value)> Values(TRow row)
+    {
+        foreach (var (figure, value) in _figures)
+            if (value(row) is { } v) yield return (figure.Metric, v);
+    }
+
+    /// <summary>An additive figure.</summary>
+    public CommuneFigureSet<TRow> Sum(string metric, string label, string? unit, Func<TRow, double?> value)
+    {
+        _figures.Add((new FigureDescription(metric, label, unit, FigureAggregation.Sum), value));
+        return this;
+    }
+
+    /// <summary>A ratio figure, recomputed over groups as <c>scale × Σ numerator / Σ denominator</c>.</summary>
+    public CommuneFigureSet<TRow> Ratio(string metric, string label, string? unit, string numerator, string denominator, double scale, Func<TRow, double?> value)
+    {
+        _figures.Add((new FigureDescription(metric, label, unit, FigureAggregation.Ratio, numerator, denominator, scale), value));
+        return this;
+    }
+}
+
+/// <summary>One field of a result layer: a column of its table, optionally rounded, renamed or filterable.</summary>
+/// <param name="Column">Column of the result table.</param>
+/// <param name="Decimals">Round a number to this many decimals (0 = a whole number); null keeps it as stored.</param>
+/// <param name="As">Public name when it differs from the column's.</param>
+/// <param name="Filterable">Whether the Features API filters on it.</param>
+public sealed record ResultField(string Column, int? Decimals = null, string? As = null, bool Filterable = false)
+{
+    /// <summary>A field from a column name (implicit, for short layer descriptions).</summary>
+    public static implicit operator ResultField(string column) => new(column);
+}
+
+/// <summary>An input an analysis reads from the database, hashed with every run: the communes, their population, or a typed layer.</summary>
+/// <param name="Name">Input name as recorded with the run (<c>communes</c>, <c>population</c>, a layer's table).</param>
+/// <param name="Layer">The typed layer, or null for communes and population.</param>
+public sealed record AnalysisInput(string Name, InputLayer? Layer = null)
+{
+    /// <summary>The region's communes (codes and boundaries).</summary>
+    public static AnalysisInput Communes { get; } = new("communes");
+
+    /// <summary>The communes' population figures.</summary>
+    public static AnalysisInput Population { get; } = new("population");
+
+    /// <summary>A typed input layer.</summary>
+    public static implicit operator AnalysisInput(InputLayer layer) => new(layer.Table, layer);
+}
+
+/// <summary>A raster a parameter names: resolved (registered name or path), hashed and checked against the region once, when the run is created.</summary>
+/// <param name="Parameter">The parameter (JSON name).</param>
+/// <param name="Input">Input name it is recorded under with the run (<c>wind_raster</c>).</param>
+/// <param name="Label">What it is, for messages (<c>wind raster</c>).</param>
+/// <param name="MinRegionCoverage">Smallest share (0–1) of the communes run that it must cover.</param>
+public sealed record RasterParameter(string Parameter, string Input, string Label, double MinRegionCoverage);
+
+/// <summary>
+/// An analysis described once: its kind, parameters, the inputs it reads, its result tables, published layers and
+/// per-commune figures. The run machinery, the migrations' check, the tile server, the Features API, <c>/catalog</c>,
+/// the map and the CLI all read this description; an analysis adds only its computation.
+/// </summary>
+public abstract class AnalysisDescription
+{
+    private protected AnalysisDescription(string kind, string title, string summary, Type parametersType)
+    {
+        Kind = kind;
+        Title = title;
+        Summary = summary;
+        ParametersType = parametersType;
+    }
+
+    /// <summary>Kind name in URLs, on the command line and on runs.</summary>
+    public string Kind { get; }
+
+    /// <summary>Short human title.</summary>
+    public string Title { get; }
+
+    /// <summary>What the analysis computes (the CLI's help, the catalogue).</summary>
+    public string Summary { get; }
+
+    /// <summary>The parameters record (public init properties with defaults).</summary>
+    public Type ParametersType { get; }
+
+    /// <summary>Inputs read from the database and hashed with every run.</summary>
+    public IReadOnlyList<AnalysisInput> Inputs { get; init; } = [AnalysisInput.Communes];
+
+    /// <summary>Attribution of the results (the sources they rest on).</summary>
+    public string Attribution { get; init; } = "© OpenStreetMap contributors";
+
+    /// <summary>Result tables, in publishing order.</summary>
+    public IReadOnlyList<ResultTable> Tables { get; init; } = [];
+
+    /// <summary>Published layers (tiles and OGC API collections).</summary>
+    public IReadOnlyList<PublishedLayer> Layers { get; init; } = [];
+
+    /// <summary>Per-commune figures.</summary>
+    public IReadOnlyList<FigureDescription> Figures { get; init; } = [];
+
+    /// <summary>Rasters named by parameters.</summary>
+    public IReadOnlyList<RasterParameter> RasterParameters { get; init; } = [];
+
+    /// <summary>
+    /// Parses and validates the parameters (null = all defaults) into their full form, defaults included, as stored with
+    /// the run; throws <see cref="GeoInputException"/> listing what is wrong.
+    /// </summary>
+    public abstract JsonDocument Normalise(JsonElement? parameters);
+
+    /// <summary>The parameters' defaults, as stored.</summary>
+    public abstract JsonElement Defaults { get; }
+
+    /// <summary>A result layer of <paramref name="table"/>: its fields are the named columns (rounded, renamed), its descriptions carry the units.</summary>
+    public static PublishedLayer Layer(string kind, string name, string title, string description, ResultTable table, LayerStyle style,
+        params ResultField[] fields)
+    {
+        var published = fields.Select(f =>
+        {
+            var column = table.Column(f.Column);
+            var type = column.Type switch
+            {
+                ColumnType.Text => FieldType.String,
+                ColumnType.Integer or ColumnType.BigInt => FieldType.Integer,
+                ColumnType.Double => f.Decimals == 0 ? FieldType.Integer : FieldType.Number,
+                _ => FieldType.String,
+            };
+            var sql = column.Type == ColumnType.Double && f.Decimals is { } d
+                ? d == 0 ? $"round(t.{column.Name}::numeric)" : $"round(t.{column.Name}::numeric, {d})"
+                : $"t.{column.Name}";
+            return new LayerField(f.As ?? column.Name, sql, type, column.DescriptionWithUnit, f.Filterable) { Unit = column.Unit };
+        }).ToList();
+        var geometry = table.Geometry switch
+        {
+            ResultGeometry.Point => LayerGeometry.Point,
+            ResultGeometry.LineString or ResultGeometry.MultiLineString => LayerGeometry.Line,
+            _ => LayerGeometry.Polygon,
+        };
+        return new PublishedLayer(name, title, description, table.QualifiedName, geometry, published)
+        {
+            RunKind = kind,
+            TileRelation = table.TilePieces is null ? null : table.TileRelation,
+            Style = style,
+        };
+    }
+}
+
+/// <summary>An analysis description with its typed parameters.</summary>
+/// <typeparam name="TParameters">The parameters record.</typeparam>
+public sealed class AnalysisDescription<TParameters> : AnalysisDescription where TParameters : new()
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private readonly Func<TParameters, TParameters> _validate;
+
+    /// <summary>Describes analysis <paramref name="kind"/> whose parameters <paramref name="validate"/> checks and resolves.</summary>
+    public AnalysisDescription(string kind, string title, string summary, Func<TParameters, TParameters> validate)
+        : base(kind, title, summary, typeof(TParameters)) => _validate = validate;
+
+    /// <inheritdoc />
+    public override JsonElement Defaults => JsonSerializer.SerializeToElement(new TParameters(), Options);
+
+    /// <inheritdoc />
+    public override JsonDocument Normalise(JsonElement? parameters)
+    {
+        TParameters value;
+        try
+        {
+            value = parameters is { ValueKind: JsonValueKind.Object } p ? p.Deserialize<TParameters>(Options) ?? new TParameters()
+                : parameters is null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } ? new TParameters()
+                : throw new GeoInputException("Parameters must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new GeoInputException($"Invalid parameters: {e.Message}");
+        }
+        return JsonSerializer.SerializeToDocument(_validate(value), Options);
+    }
+
+    /// <summary>The stored (normalised) parameters of a run, typed.</summary>
+    public static TParameters Read(JsonDocument stored) => stored.Deserialize<TParameters>(Options)!;
+
+    /// <summary>The JSON name of a parameters property (as stored and as the CLI option derives from).</summary>
+    public static string JsonName(PropertyInfo property) => Options.PropertyNamingPolicy!.ConvertName(property.Name);
+}
