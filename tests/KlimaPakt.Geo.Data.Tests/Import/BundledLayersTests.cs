@@ -116,6 +116,23 @@ public sealed class BundledLayersTests(BundledDatabaseFixture fixture)
         Assert.InRange(await _db.ScalarAsync<double>($"SELECT avg(ST_Area(geom)) FROM population_cells t {Lu}"), 0.99e6, 1.01e6);
     }
 
+    [Fact]
+    public async Task LayerSources_Luxembourg_EveryTableWithRowsSaysWhatItRestsOn()
+    {
+        var sources = await _db.Imports.LayerSourcesAsync("lu");
+        // communes, commune_populations, ev_chargers, places, power_sites, railways, roads (3 files), buildings,
+        // land_cover (aerodromes + Sentinel-2), population_cells.
+        Assert.Equal(
+            "buildings commune_populations communes ev_chargers land_cover land_cover places population_cells power_sites railways roads roads roads",
+            string.Join(' ', sources.Select(s => s.Table)));
+        Assert.All(sources, s => Assert.True(s.Licence is not null && s.Attribution is not null && s.DataDate is not null && s.Coverage is not null, s.SourceName));
+        var buildings = Assert.Single(sources, s => s.Table == "buildings");
+        Assert.Equal(13_552, buildings.Rows);
+        Assert.Contains("Luxembourg City", buildings.Coverage);
+        // Roads oldest first: the 2013 primary roads, the 2016 city streets, the terra file.
+        Assert.Equal(["2013", "2016", "2020"], sources.Where(s => s.Table == "roads").Select(s => s.DataDate));
+    }
+
     [Theory]
     [InlineData("osm_lu_2022_railways.geojson", "ODbL 1.0", "2022-02")]
     [InlineData("osm_lu_city_buildings_lust_2016.geojson", "ODbL 1.0", "2016")]
