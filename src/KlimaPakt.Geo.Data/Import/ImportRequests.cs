@@ -12,7 +12,7 @@ public enum InvalidGeometryPolicy
 
 /// <summary>
 /// Where a file's data come from, stored with its import (<c>import_sources</c>) so that every figure made from it can
-/// say what it rests on. All optional; a re-import stores what it declares.
+/// say what it rests on. All optional; a re-import of the same file replaces the fields it declares and keeps the others.
 /// </summary>
 /// <param name="Licence">Licence, e.g. <c>ODbL 1.0</c>.</param>
 /// <param name="Attribution">Attribution to show with the data, e.g. <c>© OpenStreetMap contributors</c>.</param>

@@ -142,7 +142,10 @@ public sealed partial class ImportService
             throw new GeoInputException($"{what}: unknown EPSG code {srid}.");
     }
 
-    /// <summary>Records (or re-records) one imported file; <paramref name="sourceName"/> defaults to the file name.</summary>
+    /// <summary>
+    /// Records (or re-records) one imported file; <paramref name="sourceName"/> defaults to the file name. A re-import
+    /// replaces the provenance fields it declares and keeps the others.
+    /// </summary>
     private static Task<int> UpsertSourceAsync(NpgsqlConnection connection, int? regionId, string target, string path, int? srid, int read,
         Provenance? provenance, CancellationToken ct, string? sourceName = null) =>
         ScalarAsync<int>(connection, """
@@ -151,7 +154,8 @@ public sealed partial class ImportService
             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, now(), $8, $9, $10, $11)
             ON CONFLICT (region_id, target, source_name) DO UPDATE SET path = excluded.path, content_sha256 = excluded.content_sha256,
                 source_srid = excluded.source_srid, features_read = excluded.features_read, imported_at = excluded.imported_at,
-                licence = excluded.licence, attribution = excluded.attribution, data_date = excluded.data_date, coverage = excluded.coverage
+                licence = coalesce(excluded.licence, import_sources.licence), attribution = coalesce(excluded.attribution, import_sources.attribution),
+                data_date = coalesce(excluded.data_date, import_sources.data_date), coverage = coalesce(excluded.coverage, import_sources.coverage)
             RETURNING id
             """, ct, (object?)regionId ?? DBNull.Value, target, sourceName ?? Path.GetFileName(path), Path.GetFullPath(path), Sha256Of(path), (object?)srid ?? DBNull.Value, read,
             provenance?.Licence, provenance?.Attribution, provenance?.DataDate, provenance?.Coverage);
