@@ -14,19 +14,67 @@ internal static class ImportCommands
 
     public static Command Create() => new("import", "Import data into PostGIS (each import is one transaction; re-importing a file replaces it).")
     {
-        Layer(), Communes(), Osm(), Population(), RasterRegistration(), Bundle(),
+        Layer(), Communes(), Osm(), Population(), Aerodromes(), PopulationGrid(), LandCover(), RasterRegistration(), Bundle(),
     };
+
+    private static readonly Option<string?> Licence = new("--licence") { Description = "Licence of the data (e.g. 'ODbL 1.0'), stored with the import" };
+    private static readonly Option<string?> Attribution = new("--attribution") { Description = "Attribution to show with the data (e.g. '© OpenStreetMap contributors')" };
+    private static readonly Option<string?> DataDate = new("--data-date") { Description = "Reference date of the data, ISO 8601 (2022-02, 2016)" };
+    private static readonly Option<string?> Coverage = new("--coverage") { Description = "What part of the region the data cover, in words" };
+
+    private static Provenance? ProvenanceOf(ParseResult p)
+    {
+        var provenance = new Provenance(p.GetValue(Licence), p.GetValue(Attribution), p.GetValue(DataDate), p.GetValue(Coverage));
+        return provenance == new Provenance() ? null : provenance;
+    }
+
+    private static Command Aerodromes()
+    {
+        var file = new Argument<string>("file") { Description = "Runway centrelines, airport points or aerodrome areas (GeoJSON, GeoPackage, Shapefile)" };
+        var command = new Command("aerodromes", "Import airports into land_cover as class 'aerodrome' (runway → ICAO runway strip, point → disc).")
+            { Region, Licence, Attribution, DataDate, Coverage, file };
+        command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) => Print(await s.GetRequiredService<ImportService>().ImportAerodromesAsync(
+            new AerodromeImportRequest(p.GetValue(Region)!, p.GetValue(file)!, Provenance: ProvenanceOf(p)), ct)), ct));
+        return command;
+    }
+
+    private static Command PopulationGrid()
+    {
+        var field = new Option<string>("--population-field") { Description = "Attribute with the residents", DefaultValueFactory = _ => "T2021" };
+        var year = new Option<int>("--year") { Description = "Year of that attribute", DefaultValueFactory = _ => 2021 };
+        var file = new Argument<string>("file") { Description = "Census grid cells (e.g. Eurostat GEOSTAT 1 km)" };
+        var command = new Command("popgrid", "Import a census population grid into population_cells (its shares place the commune totals).")
+            { Region, field, year, Licence, Attribution, DataDate, Coverage, file };
+        command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) => Print(await s.GetRequiredService<ImportService>().ImportPopulationGridAsync(
+            new PopulationGridImportRequest(p.GetValue(Region)!, p.GetValue(file)!, p.GetValue(field)!, p.GetValue(year), Provenance: ProvenanceOf(p)), ct)), ct));
+        return command;
+    }
+
+    private static Command LandCover()
+    {
+        var raster = new Option<string>("--from-raster") { Description = "Registered four-band raster (B02, B03, B04, B08) or a GeoTIFF path", Required = true };
+        var command = new Command("landcover", "Classify a Sentinel-2 image into land_cover (NDVI and band rules; coarse, replaced by a land-cover file).")
+            { Region, raster, Licence, Attribution, DataDate, Coverage };
+        command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) => Print(await s.GetRequiredService<ImportService>().ImportLandCoverFromRasterAsync(
+            new LandCoverRasterRequest(p.GetValue(Region)!, p.GetValue(raster)!, Provenance: ProvenanceOf(p)), ct)), ct));
+        return command;
+    }
 
     private static Command Layer()
     {
         var layer = new Option<string>("--layer") { Description = $"Target layer: {string.Join(", ", InputLayer.All.Select(l => l.Name))}", Required = true };
         var classField = new Option<string?>("--class-field") { Description = "Attribute holding the feature class" };
         var reject = new Option<bool>("--reject-invalid") { Description = "Refuse files with invalid geometries instead of repairing them" };
+        var where = new Option<string[]>("--where") { Description = "Only features with this attribute value, FIELD=VALUE (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var preferNewer = new Option<bool>("--prefer-newer") { Description = "Lines: where another source maps the same line, the later --data-date keeps it" };
         var file = new Argument<string>("file") { Description = "GeoJSON, GeoPackage or Shapefile" };
-        var command = new Command("layer", "Import a vector file into a typed input layer.") { Region, layer, Srid, Table, classField, reject, file };
+        var command = new Command("layer", "Import a vector file into a typed input layer.")
+            { Region, layer, Srid, Table, classField, reject, where, preferNewer, Licence, Attribution, DataDate, Coverage, file };
         command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) => Print(await s.GetRequiredService<ImportService>().ImportLayerAsync(
             new LayerImportRequest(p.GetValue(Region)!, p.GetValue(layer)!, p.GetValue(file)!, p.GetValue(Srid), p.GetValue(Table), p.GetValue(classField),
-                p.GetValue(reject) ? InvalidGeometryPolicy.Reject : InvalidGeometryPolicy.Repair), ct)), ct));
+                p.GetValue(reject) ? InvalidGeometryPolicy.Reject : InvalidGeometryPolicy.Repair,
+                p.GetValue(where) is { Length: > 0 } w ? w.Select(ParseWhere).ToDictionary(kv => kv.Key, kv => kv.Value) : null,
+                p.GetValue(preferNewer) ? LayerMerge.PreferNewer : LayerMerge.Add, ProvenanceOf(p)), ct)), ct));
         return command;
     }
 
@@ -84,6 +132,11 @@ internal static class ImportCommands
             await s.GetRequiredService<BundleImporter>().LoadAsync(p.GetValue(manifest)!, new Progress<ImportReport>(Print), ct), ct));
         return command;
     }
+
+    private static KeyValuePair<string, string> ParseWhere(string text) =>
+        text.IndexOf('=', StringComparison.Ordinal) is var i and > 0
+            ? new(text[..i], text[(i + 1)..])
+            : throw new KlimaPakt.Geo.Core.Errors.GeoInputException($"--where '{text}': expected FIELD=VALUE.");
 
     internal static void Print(ImportReport report)
     {

@@ -65,12 +65,22 @@ public sealed record EvCoverageResult(
 public static class EvCoverageCalculator
 {
     /// <summary>Runs the analysis on inputs already in the grid's CRS (metres).</summary>
+    /// <param name="grid">Demand grid.</param>
+    /// <param name="communes">Communes with their totals.</param>
+    /// <param name="dwellings">Buildings and places.</param>
+    /// <param name="chargerRecords">Charger records before de-duplication.</param>
+    /// <param name="roads">Road network for network distance, or null.</param>
+    /// <param name="parameters">Parameters.</param>
+    /// <param name="progress">Stage reports.</param>
+    /// <param name="census">Census grid cells (e.g. GEOSTAT 1 km 2021); where a commune's buildings do not cover it, their
+    /// shares place its population (<see cref="PopulationDistributor"/>). Null or empty: buildings, places, uniform.</param>
     public static EvCoverageResult Compute(GridSpec grid, IReadOnlyList<CommuneDemand> communes, IReadOnlyList<Dwelling> dwellings,
-        IReadOnlyList<ChargerRecord> chargerRecords, RoadNetwork? roads, EvCoverageParameters parameters, IProgress<(string Stage, double Percent)>? progress = null)
+        IReadOnlyList<ChargerRecord> chargerRecords, RoadNetwork? roads, EvCoverageParameters parameters, IProgress<(string Stage, double Percent)>? progress = null,
+        IReadOnlyList<CensusCell>? census = null)
     {
         parameters.Validate();
         progress?.Report(("demand", 5));
-        var demand = PopulationDistributor.Distribute(grid, communes, dwellings);
+        var demand = PopulationDistributor.Distribute(grid, communes, dwellings, census ?? []);
         var n = demand.Population.Length;
 
         progress?.Report(("supply", 25));

@@ -57,9 +57,15 @@ public sealed record InputLayer(string Name, string Table, LayerGeometry Geometr
     /// <summary>Public EV chargers (points), class from <c>amenity</c> or <c>value</c>.</summary>
     public static readonly InputLayer EvChargers = new("ev_chargers", "ev_chargers", LayerGeometry.Point, ["socket", "amenity", "value", "class"], "Public electric-vehicle charging stations");
 
+    /// <summary>
+    /// Census population grid cells (polygons) with their residents, class from <c>CNTR_ID</c> (Eurostat GEOSTAT: <c>LU</c>,
+    /// <c>LU-DE</c>, …). Their shares within a commune place its statistics-office total; they are never summed as totals.
+    /// </summary>
+    public static readonly InputLayer PopulationCells = new("population_cells", "population_cells", LayerGeometry.Polygon, ["CNTR_ID", "class"], "Census population grid cells (e.g. GEOSTAT 1 km) with residents");
+
     /// <summary>Every typed input layer, in catalogue order.</summary>
     public static IReadOnlyList<InputLayer> All { get; } =
-        [Buildings, Roads, Railways, LandCover, Waterways, WaterBodies, ProtectedAreas, PowerLines, PowerSites, Places, EvChargers];
+        [Buildings, Roads, Railways, LandCover, Waterways, WaterBodies, ProtectedAreas, PowerLines, PowerSites, Places, EvChargers, PopulationCells];
 
     /// <summary>Finds a layer by its public name, or throws <see cref="Errors.NotFoundException"/> listing the known names.</summary>
     public static InputLayer Named(string name) =>

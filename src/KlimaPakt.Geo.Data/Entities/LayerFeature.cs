@@ -98,3 +98,17 @@ public sealed class EvCharger : PointFeature
     /// <summary>Number of vehicles that can charge at once (<c>capacity</c> tag), when given.</summary>
     public int? Capacity { get; set; }
 }
+
+/// <summary>
+/// A cell of a census population grid (e.g. Eurostat GEOSTAT 1 km) with its residents; the class is the grid's country
+/// flag (<c>LU</c>, or <c>LU-DE</c> for a border cell that also counts residents abroad). Only its shares within a
+/// commune are meant to be used: commune totals come from the statistics office.
+/// </summary>
+public sealed class PopulationCell : PolygonFeature
+{
+    /// <summary>Residents in the cell in <see cref="Year"/>.</summary>
+    public int Population { get; set; }
+
+    /// <summary>Reference year of <see cref="Population"/> (the other years stay in the tags).</summary>
+    public int Year { get; set; }
+}

@@ -105,4 +105,19 @@ public sealed class ImportSource
 
     /// <summary>When the import committed.</summary>
     public DateTimeOffset ImportedAt { get; set; }
+
+    /// <summary>Licence of the data, e.g. <c>ODbL 1.0</c>, <c>CC0</c>, when declared at import.</summary>
+    public string? Licence { get; set; }
+
+    /// <summary>Attribution the licence asks for wherever the data are shown, e.g. <c>© OpenStreetMap contributors</c>.</summary>
+    public string? Attribution { get; set; }
+
+    /// <summary>
+    /// Reference date of the data (not of the import) as an ISO 8601 date or prefix (<c>2022-02</c>, <c>2016</c>); for a
+    /// range, its end. Overlapping road sources prefer the later one. Null when unknown.
+    /// </summary>
+    public string? DataDate { get; set; }
+
+    /// <summary>What part of the region the data cover, in words (e.g. <c>Luxembourg City and its first ring only</c>).</summary>
+    public string? Coverage { get; set; }
 }

@@ -32,3 +32,12 @@ internal sealed class PowerLineConfiguration() : LayerConfiguration<PowerLine>("
 internal sealed class PowerSiteConfiguration() : LayerConfiguration<PowerSite>("power_sites", "Point");
 internal sealed class PlaceConfiguration() : LayerConfiguration<Place>("places", "Point");
 internal sealed class EvChargerConfiguration() : LayerConfiguration<EvCharger>("ev_chargers", "Point");
+
+internal sealed class PopulationCellConfiguration() : LayerConfiguration<PopulationCell>("population_cells", "MultiPolygon")
+{
+    public override void Configure(EntityTypeBuilder<PopulationCell> b)
+    {
+        base.Configure(b);
+        b.ToTable(t => t.HasCheckConstraint("ck_population_cells_population", "population >= 0"));
+    }
+}

@@ -31,27 +31,46 @@ public sealed class BundleImporter(ImportService imports, RasterRegistry rasters
         {
             await imports.EnsureRegionAsync(new RegionRequest(region.Code, region.Name, region.Srid), ct);
             if (region.Communes is { } c)
-                Done(await imports.ImportCommunesAsync(new CommuneImportRequest(region.Code, At(c.Path), c.CodeField, c.NameField, c.CantonField), ct));
+                Done(await imports.ImportCommunesAsync(new CommuneImportRequest(region.Code, At(c.Path), c.CodeField, c.NameField, c.CantonField, Provenance: c.Provenance), ct));
             foreach (var osm in region.Osm ?? [])
-                Done(await imports.ImportOsmAsync(new OsmImportRequest(region.Code, At(osm.Path), osm.CommuneAdminLevel, osm.CantonAdminLevel), ct));
+                Done(await imports.ImportOsmAsync(new OsmImportRequest(region.Code, At(osm.Path), osm.CommuneAdminLevel, osm.CantonAdminLevel, Provenance: osm.Provenance), ct));
             foreach (var p in region.Population ?? [])
-                Done(await imports.ImportPopulationAsync(new PopulationImportRequest(region.Code, At(p.Path), p.Mappings is null ? null : At(p.Mappings), p.Year), ct));
+                Done(await imports.ImportPopulationAsync(new PopulationImportRequest(region.Code, At(p.Path), p.Mappings is null ? null : At(p.Mappings), p.Year, p.Provenance), ct));
             foreach (var l in region.Layers ?? [])
-                Done(await imports.ImportLayerAsync(new LayerImportRequest(region.Code, l.Layer, At(l.Path), ClassField: l.ClassField), ct));
+                Done(await imports.ImportLayerAsync(new LayerImportRequest(region.Code, l.Layer, At(l.Path), ClassField: l.ClassField, Where: l.Where,
+                    Merge: l.Merge is null ? LayerMerge.Add : ParseMerge(l.Merge, manifestPath), Provenance: l.Provenance), ct));
+            foreach (var a in region.Aerodromes ?? [])
+                Done(await imports.ImportAerodromesAsync(new AerodromeImportRequest(region.Code, At(a.Path), Provenance: a.Provenance), ct));
+            foreach (var g in region.PopulationGrid ?? [])
+                Done(await imports.ImportPopulationGridAsync(new PopulationGridImportRequest(region.Code, At(g.Path), g.PopulationField, g.Year, g.ClassField, g.Provenance), ct));
             foreach (var r in region.Rasters ?? [])
                 Done(await rasters.RegisterAsync(new RasterRegistrationRequest(At(r.Path), r.Name, region.Code), ct));
+            // After the rasters: a classification reads a registered raster by name.
+            foreach (var lc in region.LandCover ?? [])
+                Done(await imports.ImportLandCoverFromRasterAsync(new LandCoverRasterRequest(region.Code, lc.FromRaster, SourceName: lc.SourceName, Provenance: lc.Provenance), ct));
         }
         foreach (var r in manifest.Rasters ?? [])
             Done(await rasters.RegisterAsync(new RasterRegistrationRequest(At(r.Path), r.Name), ct));
         return reports;
     }
 
+    private static LayerMerge ParseMerge(string value, string manifestPath) => value switch
+    {
+        "add" => LayerMerge.Add,
+        "prefer-newer" => LayerMerge.PreferNewer,
+        _ => throw new GeoInputException($"{manifestPath}: unknown merge '{value}' (add, prefer-newer)."),
+    };
+
     private sealed record Manifest(List<RegionEntry> Regions, List<RasterEntry>? Rasters);
     private sealed record RegionEntry(string Code, string Name, int Srid, CommuneEntry? Communes, List<OsmEntry>? Osm,
-        List<PopulationEntry>? Population, List<LayerEntry>? Layers, List<RasterEntry>? Rasters);
-    private sealed record CommuneEntry(string Path, string CodeField = "LAU2", string NameField = "COMMUNE", string? CantonField = "CANTON");
-    private sealed record OsmEntry(string Path, int? CommuneAdminLevel = 8, int? CantonAdminLevel = 6);
-    private sealed record PopulationEntry(string Path, string? Mappings, int? Year);
-    private sealed record LayerEntry(string Layer, string Path, string? ClassField);
+        List<PopulationEntry>? Population, List<LayerEntry>? Layers, List<AerodromeEntry>? Aerodromes, List<PopulationGridEntry>? PopulationGrid,
+        List<RasterEntry>? Rasters, List<LandCoverEntry>? LandCover);
+    private sealed record CommuneEntry(string Path, string CodeField = "LAU2", string NameField = "COMMUNE", string? CantonField = "CANTON", Provenance? Provenance = null);
+    private sealed record OsmEntry(string Path, int? CommuneAdminLevel = 8, int? CantonAdminLevel = 6, Provenance? Provenance = null);
+    private sealed record PopulationEntry(string Path, string? Mappings, int? Year, Provenance? Provenance = null);
+    private sealed record LayerEntry(string Layer, string Path, string? ClassField, Dictionary<string, string>? Where, string? Merge, Provenance? Provenance);
+    private sealed record AerodromeEntry(string Path, Provenance? Provenance);
+    private sealed record PopulationGridEntry(string Path, string PopulationField = "T2021", int Year = 2021, string? ClassField = "CNTR_ID", Provenance? Provenance = null);
+    private sealed record LandCoverEntry(string FromRaster, string? SourceName, Provenance? Provenance);
     private sealed record RasterEntry(string Path, string? Name);
 }

@@ -60,7 +60,7 @@ public sealed partial class ImportService
             if (missing.Count > 0) notes.Add($"{year}: no figure for {string.Join(", ", missing)}");
         }
 
-        var sourceId = await UpsertSourceAsync(connection, region.Id, "population", request.Path, null, rows.Count, ct);
+        var sourceId = await UpsertSourceAsync(connection, region.Id, "population", request.Path, null, rows.Count, request.Provenance, ct);
         // A (commune, year) has one figure: an earlier import of these years, from this file or another, is replaced.
         await ExecuteAsync(connection, """
             DELETE FROM commune_populations p USING communes c

@@ -142,14 +142,23 @@ public sealed partial class ImportService
             throw new GeoInputException($"{what}: unknown EPSG code {srid}.");
     }
 
-    private static Task<int> UpsertSourceAsync(NpgsqlConnection connection, int? regionId, string target, string path, int? srid, int read, CancellationToken ct) =>
+    /// <summary>
+    /// Records (or re-records) one imported file; <paramref name="sourceName"/> defaults to the file name. A re-import
+    /// replaces the provenance fields it declares and keeps the others.
+    /// </summary>
+    private static Task<int> UpsertSourceAsync(NpgsqlConnection connection, int? regionId, string target, string path, int? srid, int read,
+        Provenance? provenance, CancellationToken ct, string? sourceName = null) =>
         ScalarAsync<int>(connection, """
-            INSERT INTO import_sources (region_id, target, source_name, path, content_sha256, source_srid, features_read, features_written, features_repaired, imported_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, now())
+            INSERT INTO import_sources (region_id, target, source_name, path, content_sha256, source_srid, features_read, features_written, features_repaired, imported_at,
+                                        licence, attribution, data_date, coverage)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, now(), $8, $9, $10, $11)
             ON CONFLICT (region_id, target, source_name) DO UPDATE SET path = excluded.path, content_sha256 = excluded.content_sha256,
-                source_srid = excluded.source_srid, features_read = excluded.features_read, imported_at = excluded.imported_at
+                source_srid = excluded.source_srid, features_read = excluded.features_read, imported_at = excluded.imported_at,
+                licence = coalesce(excluded.licence, import_sources.licence), attribution = coalesce(excluded.attribution, import_sources.attribution),
+                data_date = coalesce(excluded.data_date, import_sources.data_date), coverage = coalesce(excluded.coverage, import_sources.coverage)
             RETURNING id
-            """, ct, (object?)regionId ?? DBNull.Value, target, Path.GetFileName(path), Path.GetFullPath(path), Sha256Of(path), (object?)srid ?? DBNull.Value, read);
+            """, ct, (object?)regionId ?? DBNull.Value, target, sourceName ?? Path.GetFileName(path), Path.GetFullPath(path), Sha256Of(path), (object?)srid ?? DBNull.Value, read,
+            provenance?.Licence, provenance?.Attribution, provenance?.DataDate, provenance?.Coverage);
 
     private static Task<int> FinishSourceAsync(NpgsqlConnection connection, int sourceId, int written, int repaired, CancellationToken ct) =>
         ExecuteAsync(connection, "UPDATE import_sources SET features_written = $2, features_repaired = $3 WHERE id = $1", ct, sourceId, written, repaired);

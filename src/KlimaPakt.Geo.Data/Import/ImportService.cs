@@ -37,15 +37,38 @@ public sealed partial class ImportService(NpgsqlDataSource dataSource)
         return id;
     }
 
-    /// <summary>Imports a vector file into one typed layer.</summary>
+    /// <summary>
+    /// Imports a vector file into one typed layer: only the features matching <see cref="LayerImportRequest.Where"/>, and
+    /// with <see cref="LayerMerge.PreferNewer"/> without the lines another source of the layer already maps more recently.
+    /// </summary>
     public async Task<ImportReport> ImportLayerAsync(LayerImportRequest request, CancellationToken ct = default)
     {
         var layer = InputLayer.Named(request.Layer);
+        if (layer == InputLayer.PopulationCells)
+            throw new GeoInputException($"{request.Path}: census grid cells need their residents' field and year: import them with the population-grid import (klimapakt import popgrid).");
+        if (request.Merge == LayerMerge.PreferNewer && layer.Geometry != LayerGeometry.Line)
+            throw new GeoInputException($"{request.Path}: merging by date is for line layers; '{layer.Name}' is a {layer.Geometry.ToString().ToLowerInvariant()} layer.");
         var source = OpenVectorFile(request.Path, request.Srid, request.Table);
         var classFields = request.ClassField is null ? layer.ClassFields : [request.ClassField];
-        var rows = source.Read().Select(f => new StagedFeature(layer.Name, f, f.First(NameFields), f.First(classFields), null));
-        return await ImportVectorFileAsync(request.Region, source, layer.Name, layer.Table, rows,
-            (connection, region, sourceId) => PublishLayerAsync(connection, layer, region, sourceId, request.Invalid, request.Path, ct), ct);
+        var leftOut = 0;
+        bool Matches(FeatureRecord f)
+        {
+            var match = request.Where is null || request.Where.All(w => string.Equals(f.First([w.Key]), w.Value, StringComparison.Ordinal));
+            if (!match) leftOut++;
+            return match;
+        }
+        var rows = source.Read().Where(Matches).Select(f => new StagedFeature(layer.Name, f, f.First(NameFields), f.First(classFields), null));
+        var report = await ImportVectorFileAsync(request.Region, source, layer.Name, layer.Table, rows, request.Provenance,
+            async (connection, region, sourceId) =>
+            {
+                var published = await PublishLayerAsync(connection, layer, region, sourceId, request.Invalid, request.Path, ct);
+                if (leftOut > 0)
+                    published.Skipped.Insert(0, $"{leftOut} feature(s) left out: not {string.Join(" and ", request.Where!.Select(w => $"{w.Key} = {w.Value}"))}");
+                if (request.Merge == LayerMerge.PreferNewer) published = await MergeByDateAsync(connection, layer, region, sourceId, published, ct);
+                if (layer == InputLayer.LandCover) published.Skipped.AddRange(await ReplaceSpectralLandCoverAsync(connection, region, sourceId, ct));
+                return published;
+            }, ct);
+        return report;
     }
 
     /// <summary>
@@ -53,7 +76,7 @@ public sealed partial class ImportService(NpgsqlDataSource dataSource)
     /// move them into their table, commit.
     /// </summary>
     private async Task<ImportReport> ImportVectorFileAsync(string regionCode, IFeatureSource source, string target, string table,
-        IEnumerable<StagedFeature> rows, Func<NpgsqlConnection, RegionRow, int, Task<PublishResult>> publish, CancellationToken ct)
+        IEnumerable<StagedFeature> rows, Provenance? provenance, Func<NpgsqlConnection, RegionRow, int, Task<PublishResult>> publish, CancellationToken ct)
     {
         var stopwatch = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -62,7 +85,7 @@ public sealed partial class ImportService(NpgsqlDataSource dataSource)
         await RequireKnownSridAsync(connection, source.Srid, source.Path, ct);
         var read = await StageAsync(connection, rows, ct);
         if (read == 0) throw new GeoInputException($"{source.Path}: the file contains no features.");
-        var sourceId = await UpsertSourceAsync(connection, region.Id, target, source.Path, source.Srid, read, ct);
+        var sourceId = await UpsertSourceAsync(connection, region.Id, target, source.Path, source.Srid, read, provenance, ct);
         var result = await publish(connection, region, sourceId);
         await FinishSourceAsync(connection, sourceId, result.Written, result.Repaired.Count, ct);
         await tx.CommitAsync(ct);
@@ -84,7 +107,7 @@ public sealed partial class ImportService(NpgsqlDataSource dataSource)
 
         var rows = features.Select(f => new StagedFeature("communes", f, f.First([request.NameField]) ?? f.First(NameFields),
             request.CantonField is null ? null : f.First([request.CantonField]), f.First([request.CodeField])));
-        return await ImportVectorFileAsync(request.Region, source, "communes", "communes", rows,
+        return await ImportVectorFileAsync(request.Region, source, "communes", "communes", rows, request.Provenance,
             (connection, region, sourceId) => PublishCommunesAsync(connection, region, sourceId, request.Path, ct), ct);
     }
 
@@ -98,13 +121,14 @@ public sealed partial class ImportService(NpgsqlDataSource dataSource)
         await using var tx = await connection.BeginTransactionAsync(ct);
         var region = await RegionAsync(connection, request.Region, ct);
         var read = await StageAsync(connection, features.SelectMany(classifier.Classify), ct);
-        var sourceId = await UpsertSourceAsync(connection, region.Id, "osm", request.Path, Core.Srid.Wgs84, read, ct);
+        var sourceId = await UpsertSourceAsync(connection, region.Id, "osm", request.Path, Core.Srid.Wgs84, read, request.Provenance, ct);
         var written = new Dictionary<string, int>();
         var repaired = new List<string>();
         var skipped = new List<string>();
         foreach (var layer in InputLayer.All)
         {
             var result = await PublishLayerAsync(connection, layer, region, sourceId, InvalidGeometryPolicy.Repair, request.Path, ct);
+            if (layer == InputLayer.LandCover && result.Written > 0) result.Skipped.AddRange(await ReplaceSpectralLandCoverAsync(connection, region, sourceId, ct));
             written[layer.Table] = result.Written;
             repaired.AddRange(result.Repaired.Select(r => $"{layer.Name} {r}"));
             skipped.AddRange(result.Skipped.Select(r => $"{layer.Name} {r}"));

@@ -34,7 +34,8 @@ internal sealed class OsmClassifier(int? communeAdminLevel, int? cantonAdminLeve
                     yield return To(InputLayer.ProtectedAreas, Tag("protection_title") ?? Tag("protect_class") ?? Tag("boundary") ?? Tag("leisure"));
                 if (Tag("natural") == "water" || WaterValues.Contains(Tag("landuse") ?? "") || Tag("waterway") == "riverbank")
                     yield return To(InputLayer.WaterBodies, Tag("water") ?? Tag("natural") ?? Tag("landuse") ?? Tag("waterway"));
-                if ((Tag("landuse") ?? Tag("natural") ?? Tag("leisure")) is { } cover && Tag("building") is null)
+                // An aerodrome area is land cover of class aerodrome whatever else it is tagged with (the wind airport rule).
+                if ((Tag("aeroway") == "aerodrome" ? "aerodrome" : Tag("landuse") ?? Tag("natural") ?? Tag("leisure")) is { } cover && Tag("building") is null)
                     yield return To(InputLayer.LandCover, cover);
                 if (Tag("amenity") == "charging_station") yield return To(InputLayer.EvChargers, "charging_station");
                 if (Tag("power") is { } powerArea and not "line" and not "minor_line") yield return To(InputLayer.PowerSites, powerArea);

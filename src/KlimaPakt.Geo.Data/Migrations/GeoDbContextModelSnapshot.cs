@@ -366,10 +366,22 @@ namespace KlimaPakt.Geo.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("Attribution")
+                        .HasColumnType("text")
+                        .HasColumnName("attribution");
+
                     b.Property<string>("ContentSha256")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("content_sha256");
+
+                    b.Property<string>("Coverage")
+                        .HasColumnType("text")
+                        .HasColumnName("coverage");
+
+                    b.Property<string>("DataDate")
+                        .HasColumnType("text")
+                        .HasColumnName("data_date");
 
                     b.Property<int>("FeaturesRead")
                         .HasColumnType("integer")
@@ -386,6 +398,10 @@ namespace KlimaPakt.Geo.Data.Migrations
                     b.Property<DateTimeOffset>("ImportedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("imported_at");
+
+                    b.Property<string>("Licence")
+                        .HasColumnType("text")
+                        .HasColumnName("licence");
 
                     b.Property<string>("Path")
                         .IsRequired()
@@ -538,6 +554,74 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasDatabaseName("ix_places_region_id_class");
 
                     b.ToTable("places", (string)null);
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.PopulationCell", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Class")
+                        .HasColumnType("text")
+                        .HasColumnName("class");
+
+                    b.Property<MultiPolygon>("Geom")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPolygon)")
+                        .HasColumnName("geom");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Population")
+                        .HasColumnType("integer")
+                        .HasColumnName("population");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("region_id");
+
+                    b.Property<string>("SourceFid")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_fid");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_id");
+
+                    b.Property<Dictionary<string, string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("hstore")
+                        .HasColumnName("tags");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_population_cells");
+
+                    b.HasIndex("Geom")
+                        .HasDatabaseName("ix_population_cells_geom");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geom"), "gist");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_population_cells_source_id");
+
+                    b.HasIndex("RegionId", "Class")
+                        .HasDatabaseName("ix_population_cells_region_id_class");
+
+                    b.ToTable("population_cells", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_population_cells_population", "population >= 0");
+                        });
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.PowerLine", b =>
@@ -1215,6 +1299,23 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_places_import_sources_source_id");
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.PopulationCell", b =>
+                {
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_population_cells_regions_region_id");
+
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.ImportSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_population_cells_import_sources_source_id");
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.PowerLine", b =>

@@ -35,6 +35,21 @@ public sealed class EvCoverageCalculatorTests
     }
 
     [Fact]
+    public void Compute_CensusGridGiven_CommunePlacedByItAndMethodStated()
+    {
+        // 100 residents, all in the census cell of the commune's south-west quarter (25 demand cells): 4 per cell there.
+        // A charger at (250, 250), itself a cell centre, covers the centres within 200 m: its own, the 4 at 100 m, the 4
+        // diagonal ones at 141 m and the 4 at 200 m = 13, all inside that quarter → 13 × 4 = 52.
+        var census = new CensusCell(Wkt.Read("POLYGON ((0 0, 500 0, 500 500, 0 500, 0 0))"), 7);
+        var result = EvCoverageCalculator.Compute(Grid, [Square], [], [Charger("c1", 250, 250)], null,
+            new EvCoverageParameters { RadiusMeters = 200, NewSites = 0 }, census: [census]);
+        var commune = Assert.Single(result.Communes);
+        Assert.Equal("census_grid", commune.DistributionMethod);
+        Assert.Equal(100, commune.Population, 9);
+        Assert.Equal(52, commune.CoveredPopulation, 9);
+    }
+
+    [Fact]
     public void Compute_TwoCommunesWithPlaces_EachCommuneTotalConservedExactly()
     {
         var west = new CommuneDemand(1, Wkt.Read("POLYGON ((0 0, 500 0, 500 1000, 0 1000, 0 0))"), 1234);

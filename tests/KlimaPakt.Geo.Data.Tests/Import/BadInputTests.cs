@@ -46,7 +46,9 @@ public sealed class BadInputTests(BundledDatabaseFixture fixture) : IDisposable
     [Fact]
     public async Task ImportLayer_SelfIntersectingPolygon_RepairedAndReportedById()
     {
-        var report = await _db.Imports.ImportLayerAsync(new LayerImportRequest("lu", "land_cover", Write("bowtie.geojson", Bowtie)));
+        // A region of its own: a land-cover file imported into 'lu' would replace the Sentinel-2 land cover other tests read.
+        await _db.Imports.EnsureRegionAsync(new RegionRequest("lu_bowtie", "Bow-tie test", 2169));
+        var report = await _db.Imports.ImportLayerAsync(new LayerImportRequest("lu_bowtie", "land_cover", Write("bowtie.geojson", Bowtie)));
         Assert.Equal(2, report.FeaturesWritten);
         var repaired = Assert.Single(report.Repaired);
         Assert.StartsWith("bowtie-7: Self-intersection", repaired);

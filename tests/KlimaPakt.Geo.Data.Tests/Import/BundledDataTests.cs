@@ -68,7 +68,12 @@ public sealed class BundledDataTests(BundledDatabaseFixture fixture)
         Assert.Equal(3L, await _db.ScalarAsync<long>("SELECT count(*) FROM power_lines p JOIN regions r ON r.id = p.region_id WHERE r.code = 'li'"));
         Assert.True(await _db.ScalarAsync<long>("SELECT count(*) FROM roads WHERE class = 'residential' AND ST_SRID(geom) = 2056") > 100);
         // A building in Vaduz, in LV95 metres: the Rathaus lies near E 2 758 000, N 1 223 000.
-        Assert.True(await _db.ScalarAsync<bool>("SELECT bool_and(ST_X(ST_Centroid(geom)) BETWEEN 2750000 AND 2770000 AND ST_Y(ST_Centroid(geom)) BETWEEN 1210000 AND 1240000) FROM buildings"));
+        // Counted, not bool_and-ed: an assertion over zero rows must not pass.
+        Assert.True(await _db.ScalarAsync<long>("SELECT count(*) FROM buildings b JOIN regions r ON r.id = b.region_id WHERE r.code = 'li'") > 3000);
+        Assert.Equal(0L, await _db.ScalarAsync<long>("""
+            SELECT count(*) FROM buildings b JOIN regions r ON r.id = b.region_id
+            WHERE r.code = 'li' AND NOT (ST_X(ST_Centroid(geom)) BETWEEN 2750000 AND 2770000 AND ST_Y(ST_Centroid(geom)) BETWEEN 1210000 AND 1240000)
+            """));
     }
 
     [Fact]

@@ -91,13 +91,13 @@ public sealed partial class RegionsApiTests(ApiFixture fixture)
         content.Add(file, "file", "test_railways.geojson");
         using var response = await fixture.Client().PostAsync("/regions/lu/layers/railways/imports", content);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(2, await fixture.ScalarAsync<int>("SELECT count(*) FROM railways r JOIN regions g ON g.id = r.region_id WHERE g.code = 'lu'"));
+        Assert.Equal(2, await fixture.ScalarAsync<int>("SELECT count(*) FROM railways r JOIN regions g ON g.id = r.region_id AND g.code = 'lu' JOIN import_sources s ON s.id = r.source_id AND s.source_name = 'test_railways.geojson'"));
 
         using var bad = new MultipartFormDataContent { { new StringContent("{not json", Encoding.UTF8), "file", "broken.geojson" } };
         using var rejected = await fixture.Client().PostAsync("/regions/lu/layers/railways/imports", bad);
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
         Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(2, await fixture.ScalarAsync<int>("SELECT count(*) FROM railways r JOIN regions g ON g.id = r.region_id WHERE g.code = 'lu'"));
+        Assert.Equal(2, await fixture.ScalarAsync<int>("SELECT count(*) FROM railways r JOIN regions g ON g.id = r.region_id AND g.code = 'lu' JOIN import_sources s ON s.id = r.source_id AND s.source_name = 'test_railways.geojson'"));
     }
 
     private static double SignedArea(List<(double X, double Y)> ring)
