@@ -86,6 +86,9 @@ public sealed record ResultField(string Column, int? Decimals = null, string? As
 /// <param name="Layer">The typed layer, or null for communes and population.</param>
 public sealed record AnalysisInput(string Name, InputLayer? Layer = null)
 {
+    /// <summary>The table its rows are in (<c>commune_populations</c> for the population).</summary>
+    public string Table => Name == "population" ? "commune_populations" : Name;
+
     /// <summary>The region's communes (codes and boundaries).</summary>
     public static AnalysisInput Communes { get; } = new("communes");
 

@@ -1,3 +1,4 @@
+using KlimaPakt.Geo.Core.Layers;
 using KlimaPakt.Geo.Data.Runs;
 using Npgsql;
 
@@ -42,10 +43,16 @@ internal static class AnalysisSql
         {
             var sql = input switch
             {
+                // Census cells: their residents and year are columns, not tags.
+                { Layer: { } cells } when cells == InputLayer.PopulationCells => """
+                    SELECT md5(string_agg(source_fid || ':' || year || ':' || population || ST_AsEWKT(geom), ',' ORDER BY source_fid))
+                    FROM population_cells WHERE region_id = $1
+                    """,
                 { Layer: { } layer } => $"""
                     SELECT md5(string_agg(source_fid || coalesce(class, '') || coalesce(name, '') || tags::text || ST_AsEWKT(geom), ',' ORDER BY source_fid))
                     FROM {layer.Table} WHERE region_id = $1
                     """,
+
                 _ when input == AnalysisInput.Communes => "SELECT md5(string_agg(code || ST_AsEWKT(geom), ',' ORDER BY code)) FROM communes WHERE region_id = $1",
                 _ when input == AnalysisInput.Population => """
                     SELECT md5(string_agg(c.code || ':' || p.year || ':' || p.population, ',' ORDER BY c.code, p.year))

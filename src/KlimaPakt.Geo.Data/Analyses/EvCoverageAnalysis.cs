@@ -85,7 +85,11 @@ public sealed class EvCoverageAnalysis : IAnalysis
     public static AnalysisDescription Definition { get; } = new AnalysisDescription<EvCoverageParameters>(KindName, "EV-charger coverage",
         "EV-charger coverage per commune: residents within reach of a public charger, the gaps, and where new chargers cover most.", p => p.Validate())
     {
-        Inputs = [AnalysisInput.Communes, AnalysisInput.Population, InputLayer.EvChargers, InputLayer.Places, InputLayer.Buildings, InputLayer.Roads],
+        Inputs =
+        [
+            AnalysisInput.Communes, AnalysisInput.Population, InputLayer.PopulationCells, InputLayer.EvChargers, InputLayer.Places,
+            InputLayer.Buildings, InputLayer.Roads,
+        ],
         Attribution = Attribution,
         Tables = [Communes, Gaps, Sites, ServiceAreas],
         Figures = Figures.Figures,
@@ -137,6 +141,12 @@ public sealed class EvCoverageAnalysis : IAnalysis
             UNION ALL SELECT geom, class, 0 FROM places WHERE region_id = $1 AND geom && $2
             """, ct, r => (r.GetFieldValue<Geometry>(0), r.GetString(1), r.GetDouble(2)), region.Id, area))
             dwellings.Add(new Dwelling(geom, kind, size));
+        // Census cells spread a commune's total where its buildings do not cover its residents (the method is stated per commune).
+        var census = new List<CensusCell>();
+        await foreach (var cell in Read(connection, """
+            SELECT geom, population FROM population_cells WHERE region_id = $1 AND geom && $2 AND population > 0 ORDER BY id
+            """, ct, r => new CensusCell(r.GetFieldValue<Geometry>(0), r.GetInt32(1)), region.Id, area))
+            census.Add(cell);
         var records = new List<ChargerRecord>();
         await foreach (var record in Read(connection, """
             SELECT id, source_fid, geom, operator, tags->'ref', capacity FROM ev_chargers WHERE region_id = $1 ORDER BY id
@@ -153,9 +163,9 @@ public sealed class EvCoverageAnalysis : IAnalysis
         }
 
         var grid = GridSpec.Covering(region.Srid, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, parameters.CellSizeMeters);
-        context.Log.Add($"demand grid {grid.Width} × {grid.Height} cells of {parameters.CellSizeMeters} m; {records.Count} charger records; {dwellings.Count} dwellings");
+        context.Log.Add($"demand grid {grid.Width} × {grid.Height} cells of {parameters.CellSizeMeters} m; {records.Count} charger records; {dwellings.Count} dwellings; {census.Count} census cells");
         await context.StageAsync("compute", 10);
-        var result = EvCoverageCalculator.Compute(grid, demands, dwellings, records, roads, parameters);
+        var result = EvCoverageCalculator.Compute(grid, demands, dwellings, records, roads, parameters, census: census);
         ct.ThrowIfCancellationRequested();
         context.Log.AddRange(result.Merges.Select(m => "duplicate chargers: " + m));
         context.Log.AddRange(result.SkippedChargers);

@@ -23,7 +23,7 @@ public sealed record RunRequest(string Kind, string Region, IReadOnlyList<string
 /// runs that a stopped process left behind as failed so they can be started again.
 /// </summary>
 public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<GeoDbContext> contexts, IEnumerable<IAnalysis> analyses,
-    IRunPublishedNotifier notifier, ResultsOptions results)
+    IRunPublishedNotifier notifier, ResultsOptions results, Import.ImportService imports)
 {
     private readonly Dictionary<string, IAnalysis> _analyses = analyses.ToDictionary(a => a.Description.Kind, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _executing = new();
@@ -103,6 +103,7 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
                 await context.StageAsync("load inputs", 2);
                 await using (var connection = await dataSource.OpenConnectionAsync(cancellation.Token))
                     await AnalysisSql.HashInputsAsync(context, connection, analysis.Description.Inputs, cancellation.Token);
+                await LogProvenanceAsync(context, analysis.Description, cancellation.Token);
                 var output = await analysis.ComputeAsync(context, cancellation.Token);
                 cancellation.Token.ThrowIfCancellationRequested();
                 await _publisher.PublishAsync(context, output, async (connection, tx) =>
@@ -187,6 +188,24 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
             WHERE status IN ('Queued', 'Running')
             """);
         return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// What each input rests on, in the run's log (and so in the CLI summary and GET /runs/{id}): per input its sources
+    /// with their rows, date, licence and coverage of the region as their imports declared them, or that the region has
+    /// no data for it.
+    /// </summary>
+    private async Task LogProvenanceAsync(RunContext context, AnalysisDescription description, CancellationToken ct)
+    {
+        var sources = await imports.LayerSourcesAsync(context.Region.Code, ct);
+        foreach (var input in description.Inputs)
+        {
+            var of = sources.Where(s => s.Table == input.Table).ToList();
+            context.Log.Add(of.Count == 0
+                ? $"input {input.Name}: no data for region '{context.Region.Code}'"
+                : $"input {input.Name}: " + string.Join("; ", of.Select(s => $"{s.Rows:N0} from {s.SourceName}" +
+                    string.Concat(new[] { s.DataDate, s.Coverage, s.Licence }.OfType<string>().Select(x => $", {x}")))));
+        }
     }
 
     private async Task FinishAsync(AnalysisRun run, RunStatus status, string error)

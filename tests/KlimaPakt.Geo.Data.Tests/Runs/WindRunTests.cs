@@ -117,6 +117,9 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
         var run = await RunAsync("lu", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum", "turbine": "nrel-5mw"}""", ["0204"]);
         Assert.Equal(RunStatus.Published, run.Status);
         Assert.Contains("dem", run.InputHashes.Keys);
+        // What the run rests on, per input, in its log: the bundled railways with their source and count; no power lines.
+        Assert.Contains(run.Log, l => l.StartsWith("input railways: 969 from osm_lu_2022_railways.geojson", StringComparison.Ordinal));
+        Assert.Contains("input power_lines: no data for region 'lu'", run.Log);
         Assert.Equal(1L, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.wind_communes WHERE run_id = '{run.Id}'"));
         // The modelled field varies with elevation: turbines do not all see the same wind.
         Assert.True(await _db.ScalarAsync<long>($"SELECT count(DISTINCT round(reference_wind_ms::numeric, 3)) FROM results.wind_turbines WHERE run_id = '{run.Id}'") > 1);
