@@ -127,6 +127,21 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
     }
 
     [Fact]
+    public async Task RunWind_LuxembourgBundledInputs_RailwaysAirportsAndForestExcludeLand()
+    {
+        // The whole country at 100 m, Holtinger medium plus a forest rule: the bundled 2022 railways, the Findel strip and
+        // airfields, and the Sentinel-2 forest each remove land on their own.
+        var run = await RunAsync("lu", """{"cellSizeMeters": 100, "outputCellSizeMeters": 200, "rules": [{"layer": "forest", "bufferMeters": 0}]}""");
+        Assert.Equal(RunStatus.Published, run.Status);
+        async Task<double> Alone(string layer) =>
+            await _db.ScalarAsync<double>($"SELECT alone_km2 FROM results.wind_exclusions WHERE run_id = '{run.Id}' AND layer = '{layer}'");
+        Assert.InRange(await Alone("railways"), 50, 400);    // 460 km of track × 2 × 300 m, less overlaps
+        Assert.InRange(await Alone("airports"), 100, 600);   // 5.1 km around Findel and two airfields, clipped to the border
+        Assert.InRange(await Alone("forest"), 500, 1500);    // the classification's 1,081 km² of forest inside the communes
+        Assert.Equal(969L, await _db.ScalarAsync<long>($"SELECT features FROM results.wind_exclusions WHERE run_id = '{run.Id}' AND layer = 'railways'"));
+    }
+
+    [Fact]
     public async Task RunWind_WindRasterFile_UsedAndLabelledRaster()
     {
         // A constant 7 m/s at 100 m over Liechtenstein (EPSG:2056), written with the raster core.
