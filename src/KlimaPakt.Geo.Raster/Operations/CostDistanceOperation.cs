@@ -20,7 +20,7 @@ public static class CostDistanceOperation
     /// <param name="progress">Optional progress (0..1): the search's share of cells settled, then 1 once written.</param>
     /// <exception cref="RasterFileException">A source lies outside the raster.</exception>
     public static RasterOperationResult Run(string costPath, IReadOnlyList<(double X, double Y)> sources, string outPath,
-        string? pathsPath = null, CostDistanceUnits units = CostDistanceUnits.Cells, TiffCompression compression = TiffCompression.Deflate,
+        string? pathsPath = null, CostDistanceUnits units = CostDistanceUnits.Cells, TiffCompression compression = default,
         IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(sources);

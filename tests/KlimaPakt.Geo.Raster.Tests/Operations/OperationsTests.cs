@@ -17,10 +17,12 @@ public class OperationsTests
     }
 
     [Theory]
-    [InlineData(TiffCompression.None)]      // inputs qualify for the direct tile path
-    [InlineData(TiffCompression.Deflate)]   // inputs take the GDAL strip path
-    public void ScoreOperation_BothInputPaths_EqualInMemoryKernel(TiffCompression inputs)
+    [InlineData(TiffCodec.None)]      // inputs qualify for the direct tile path
+    [InlineData(TiffCodec.Deflate)]   // inputs take the GDAL strip path
+    [InlineData(TiffCodec.Zstd)]
+    public void ScoreOperation_BothInputPaths_EqualInMemoryKernel(TiffCodec codec)
     {
+        var inputs = new TiffCompression(codec);
         var dir = TestFiles.TempDir();
         float[] w = [0.5f, 0.3f, 0.2f];
         var layers = new[] { Layer(1, 0.01), Layer(2, 0), Layer(3, 0.02) };
