@@ -34,7 +34,12 @@ public static partial class RasterKernels
     /// adjacent cells costs the mean of their two costs times the step length). Cells with NaN or negative cost are
     /// barriers and, like unreachable cells, get NaN. Sources on barrier cells are ignored. Accumulation is in double;
     /// the result is rounded to float once. The frontier is an exact bucket queue when every step costs at least
-    /// some δ &gt; 0 (linear time, see <see cref="BucketFrontier"/>), else a 4-ary heap; the search is sequential.
+    /// some δ &gt; 0 (linear time, see <see cref="BucketFrontier"/>), else a 4-ary heap. With the bucket queue and no
+    /// back-links, grids of 2²⁰ cells or more are searched on all cores, one bucket at a time (see
+    /// <see cref="ParallelBucketSearch"/>): the result is bit-identical to the sequential search's.
+    /// Memory: the cost (4 B per cell, reused for the output when <paramref name="accumulated"/> is the cost's memory),
+    /// an 8-byte double per cell for the search, 1 B per cell for back-links if asked for, plus the frontier (a few
+    /// bucket widths of cells); the parallel search needs no more per cell.
     /// </summary>
     /// <param name="cost">Row-major friction per cell.</param>
     /// <param name="width">Columns.</param>
@@ -49,11 +54,16 @@ public static partial class RasterKernels
     /// least-cost path (E, NE, N, NW, W, SW, S, SE), <see cref="BackLinkSource"/> on sources, <see cref="BackLinkUnreached"/> elsewhere.</param>
     /// <param name="forceHeap">Use the heap even when the bucket queue applies (tests compare the two).</param>
     /// <param name="progress">Optional share of the grid's cells settled (0..1), every 2^20 cells and at the end.</param>
+    /// <param name="parallelism">0: automatic (all cores for grids of 2²⁰ cells or more when the bucket queue applies
+    /// and no back-links are asked for, else sequential); 1: the sequential search; n ≥ 2: the bucket-synchronous
+    /// parallel search with n workers whenever the bucket queue applies and no back-links are asked for (tests use more
+    /// workers than cores to provoke every interleaving).</param>
     /// <returns>Number of cells reached.</returns>
     public static long CostDistance(ReadOnlySpan<float> cost, int width, int height, ReadOnlySpan<(int Column, int Row)> sources,
         double cellSizeX, double cellSizeY, CostDistanceUnits units, Span<float> accumulated, Span<byte> backLinks = default,
-        bool forceHeap = false, IProgress<double>? progress = null)
+        bool forceHeap = false, IProgress<double>? progress = null, int parallelism = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(parallelism);
         long cells = (long)width * height;
         if (cost.Length < cells || accumulated.Length < cells) throw new ArgumentException($"Cost and output need {cells} cells.");
         if (!backLinks.IsEmpty && backLinks.Length < cells) throw new ArgumentException("Back-link output is too short.", nameof(backLinks));
@@ -70,13 +80,7 @@ public static partial class RasterKernels
             half[k] = len * 0.5;
         }
         int n = (int)cells;
-        float minCost = float.PositiveInfinity, maxCost = 0;
-        foreach (float c in cost[..n])
-        {
-            if (!(c >= 0)) continue;
-            if (c < minCost) minCost = c;
-            if (c > maxCost) maxCost = c;
-        }
+        var (minCost, maxCost) = PositiveCostRange(cost[..n]);
         double minEdge = 2.0 * minCost * half.Min(), maxEdge = 2.0 * maxCost * half.Max();
 
         var dist = LargeArrays.Allocate<double>(n);
@@ -87,7 +91,17 @@ public static partial class RasterKernels
         long reached;
         // Up to 4 M buckets (32 MiB of list headers) the bucket queue wins; past that (a friction range over ~10⁶, or
         // zero-cost cells) the heap's log factor is cheaper than walking empty buckets.
-        if (!forceHeap && minEdge > 0 && maxEdge / minEdge < 4e6)
+        bool buckets = !forceHeap && minEdge > 0 && maxEdge / minEdge < 4e6;
+        // Below ~10⁶ cells the search takes milliseconds: starting workers and a barrier per bucket would not pay.
+        int workers = parallelism == 0 ? (n >= 1 << 20 ? Environment.ProcessorCount : 1) : parallelism;
+        if (buckets && backLinks.IsEmpty && workers > 1)
+        {
+            foreach (var (c, r) in sources)
+                if ((uint)c >= (uint)width || (uint)r >= (uint)height)
+                    throw new ArgumentOutOfRangeException(nameof(sources), $"Source cell ({c}, {r}) is outside the {width}x{height} grid.");
+            reached = ParallelBucketSearch(cost, width, height, sources, half, dist, minEdge, maxEdge, workers, progress);
+        }
+        else if (buckets)
         {
             var q = new BucketFrontier(minEdge, maxEdge);
             reached = Search(ref q, cost, width, height, sources, half, dist, backLinks, progress);
@@ -99,13 +113,53 @@ public static partial class RasterKernels
         }
 
         progress?.Report(1);
-        var acc = accumulated;
-        for (int i = 0; i < n; i++)
-        {
-            double v = dist[i];
-            acc[i] = double.IsPositiveInfinity(v) ? float.NaN : (float)-v; // settled cells hold −cost (see Search)
-        }
+        ToAccumulated(dist, accumulated[..n]);
         return reached;
+    }
+
+    /// <summary>Smallest and largest non-negative cost (NaN and negative cells are barriers), on all cores.</summary>
+    private static unsafe (float Min, float Max) PositiveCostRange(ReadOnlySpan<float> cost)
+    {
+        float min = float.PositiveInfinity, max = 0;
+        var gate = new object();
+        fixed (float* p = cost)
+        {
+            float* pc = p;
+            ForChunks(cost.Length, allCores: true, (start, count) =>
+            {
+                float lo = float.PositiveInfinity, hi = 0;
+                for (long i = start; i < start + count; i++)
+                {
+                    float c = pc[i];
+                    if (!(c >= 0)) continue;
+                    if (c < lo) lo = c;
+                    if (c > hi) hi = c;
+                }
+                lock (gate)
+                {
+                    min = Math.Min(min, lo);
+                    max = Math.Max(max, hi);
+                }
+            });
+        }
+        return (min, max);
+    }
+
+    /// <summary>Settled cells hold −cost (see Search), unreached ones +∞: negate and round to float, NaN for unreached; on all cores.</summary>
+    private static unsafe void ToAccumulated(double[] dist, Span<float> accumulated)
+    {
+        fixed (float* p = accumulated)
+        {
+            float* acc = p;
+            ForChunks(accumulated.Length, allCores: true, (start, count) =>
+            {
+                for (long i = start; i < start + count; i++)
+                {
+                    double v = dist[i];
+                    acc[i] = double.IsPositiveInfinity(v) ? float.NaN : (float)-v;
+                }
+            });
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, one long loop: no tier 0
