@@ -105,10 +105,14 @@ public static class RasterCommands
     /// Runs an operation with a progress bar on an interactive terminal; when output is redirected (scripts, CI,
     /// benchmarks) it runs without one, and the one-line summary after it is all that is printed.
     /// </summary>
-    private static RasterOperationResult WithProgress(string label, Func<IProgress<double>?, RasterOperationResult> operation)
-    {
-        if (Console.IsOutputRedirected) return operation(null);
-        return AnsiConsole.Progress()
+    private static RasterOperationResult WithProgress(string label, Func<IProgress<double>?, RasterOperationResult> operation) =>
+        Console.IsOutputRedirected ? operation(null) : WithProgressBar(label, operation);
+
+    // Its own method so that a redirected run never loads Spectre.Console (the JIT resolves a method's types when it
+    // compiles it).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static RasterOperationResult WithProgressBar(string label, Func<IProgress<double>?, RasterOperationResult> operation) =>
+        AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
                 new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context =>
@@ -118,7 +122,6 @@ public static class RasterCommands
                 task.Value = 1;
                 return result;
             });
-    }
 
     /// <summary>Reports on the calling thread (the operations report from their worker threads; the bar is thread-safe).</summary>
     private sealed class SynchronousProgress(Action<double> report) : IProgress<double>

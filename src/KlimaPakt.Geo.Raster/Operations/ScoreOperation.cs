@@ -78,8 +78,9 @@ public static class ScoreOperation
 
         void Work()
         {
-            var readers = layers.Select(l => GeoTiffReader.Open(l.Path)).ToArray();
-            var mask = maskPath is null ? null : GeoTiffReader.Open(maskPath);
+            // Every input was described and checked against the grid above: no CRS look-up per worker thread.
+            var readers = layers.Select(l => GeoTiffReader.OpenDescribed(l.Path, grid)).ToArray();
+            var mask = maskPath is null ? null : GeoTiffReader.OpenDescribed(maskPath, grid);
             try
             {
                 int cells = rows * grid.Width;
