@@ -261,7 +261,11 @@ public static partial class RasterKernels
                         return;
                     }
                     var spin = new SpinWait();
-                    while (Volatile.Read(ref _left) < workers - 1) spin.SpinOnce(sleep1Threshold: -1);
+                    while (Volatile.Read(ref _left) < workers - 1)
+                    {
+                        if (_barrier.IsAbandoned) return; // a worker failed instead of leaving: Run rethrows its error
+                        spin.SpinOnce(sleep1Threshold: -1);
+                    }
                     solo = true;
                 }
             }
@@ -318,6 +322,9 @@ public static partial class RasterKernels
             while (_phase == phase && !_abandoned) spin.SpinOnce(sleep1Threshold: -1);
             return !_abandoned;
         }
+
+        /// <summary>Whether a participant failed.</summary>
+        public bool IsAbandoned => _abandoned;
 
         /// <summary>Releases every waiter for good (a participant failed).</summary>
         public void Abandon() => _abandoned = true;
