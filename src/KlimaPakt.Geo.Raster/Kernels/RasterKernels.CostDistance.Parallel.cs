@@ -240,7 +240,7 @@ public static partial class RasterKernels
                 bool vote = ++phase % VoteWindow == 0;
                 if (vote)
                 {
-                    _votes[me * 8] = waitTicks > workTicks && bigPhases > VoteWindow / 2 ? 1 : 0;
+                    _votes[me * 8] = 2 * waitTicks > workTicks && bigPhases > VoteWindow / 2 ? 1 : 0;
                     waitTicks = workTicks = bigPhases = 0;
                 }
                 if (!_barrier.SignalAndWait()) return;

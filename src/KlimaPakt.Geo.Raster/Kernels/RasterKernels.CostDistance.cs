@@ -34,9 +34,11 @@ public static partial class RasterKernels
     /// adjacent cells costs the mean of their two costs times the step length). Cells with NaN or negative cost are
     /// barriers and, like unreachable cells, get NaN. Sources on barrier cells are ignored. Accumulation is in double;
     /// the result is rounded to float once. The frontier is an exact bucket queue when every step costs at least
-    /// some δ &gt; 0 (linear time, see <see cref="BucketFrontier"/>), else a 4-ary heap. With the bucket queue and no
-    /// back-links, grids of 2²⁰ cells or more are searched on all cores, one bucket at a time (see
-    /// <see cref="ParallelBucketSearch"/>): the result is bit-identical to the sequential search's.
+    /// some δ &gt; 0 (linear time, see <see cref="BucketFrontier"/>), else a 4-ary heap. On request (<paramref
+    /// name="parallelism"/>) the bucket queue's search runs on several cores, one bucket at a time (see
+    /// <see cref="ParallelBucketSearch"/>), with a result bit-identical to the sequential search's. It is not the
+    /// default: on the project's shared 2-core VMs it measured 1.3–2.1× faster only while nothing else ran, and
+    /// 0.8–0.95× as fast whenever other processes did (2026-12-02, 4096² peers' cost raster).
     /// Memory: the cost (4 B per cell, reused for the output when <paramref name="accumulated"/> is the cost's memory),
     /// an 8-byte double per cell for the search, 1 B per cell for back-links if asked for, plus the frontier (a few
     /// bucket widths of cells); the parallel search needs no more per cell.
@@ -54,14 +56,14 @@ public static partial class RasterKernels
     /// least-cost path (E, NE, N, NW, W, SW, S, SE), <see cref="BackLinkSource"/> on sources, <see cref="BackLinkUnreached"/> elsewhere.</param>
     /// <param name="forceHeap">Use the heap even when the bucket queue applies (tests compare the two).</param>
     /// <param name="progress">Optional share of the grid's cells settled (0..1), every 2^20 cells and at the end.</param>
-    /// <param name="parallelism">0: automatic (all cores for grids of 2²⁰ cells or more when the bucket queue applies
-    /// and no back-links are asked for, else sequential); 1: the sequential search; n ≥ 2: the bucket-synchronous
-    /// parallel search with n workers whenever the bucket queue applies and no back-links are asked for (tests use more
-    /// workers than cores to provoke every interleaving).</param>
+    /// <param name="parallelism">1 (default): the sequential search; 0: all cores for grids of 2²⁰ cells or more (a
+    /// smaller search takes milliseconds, less than starting workers); n ≥ 2: n workers. The parallel search applies
+    /// when the bucket queue does and no back-links are asked for, else the sequential one runs (tests use more workers
+    /// than cores to provoke every interleaving).</param>
     /// <returns>Number of cells reached.</returns>
     public static long CostDistance(ReadOnlySpan<float> cost, int width, int height, ReadOnlySpan<(int Column, int Row)> sources,
         double cellSizeX, double cellSizeY, CostDistanceUnits units, Span<float> accumulated, Span<byte> backLinks = default,
-        bool forceHeap = false, IProgress<double>? progress = null, int parallelism = 0)
+        bool forceHeap = false, IProgress<double>? progress = null, int parallelism = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parallelism);
         long cells = (long)width * height;
@@ -92,7 +94,6 @@ public static partial class RasterKernels
         // Up to 4 M buckets (32 MiB of list headers) the bucket queue wins; past that (a friction range over ~10⁶, or
         // zero-cost cells) the heap's log factor is cheaper than walking empty buckets.
         bool buckets = !forceHeap && minEdge > 0 && maxEdge / minEdge < 4e6;
-        // Below ~10⁶ cells the search takes milliseconds: starting workers and a barrier per bucket would not pay.
         int workers = parallelism == 0 ? (n >= 1 << 20 ? Environment.ProcessorCount : 1) : parallelism;
         if (buckets && backLinks.IsEmpty && workers > 1)
         {

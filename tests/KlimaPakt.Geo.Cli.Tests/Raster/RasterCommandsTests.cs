@@ -65,4 +65,27 @@ public sealed class RasterCommandsTests
         Assert.Contains("--compress must be none, zstd", text);
         Assert.Contains("'gzip'", text);
     }
+
+    [Fact]
+    public void Cost_Threads_SameCellsAsSequentialAndNegativeIsAUsageError()
+    {
+        var dir = Directory.CreateTempSubdirectory("kp-cli-raster").FullName;
+        var grid = new GridSpec(2169, 40000, 140000, 10, 10, 300, 270);
+        var cost = new Raster<float>(grid);
+        var rng = new Random(4);
+        for (int i = 0; i < cost.Cells.Length; i++) cost.Cells[i] = rng.NextDouble() < 0.02 ? float.NaN : 1 + 99 * (float)rng.NextDouble();
+        cost[10, 10] = 1;
+        cost[250, 200] = 1;
+        var input = Path.Combine(dir, "cost.tif");
+        GeoTiff.Write(input, cost);
+        string[] common = ["raster", "cost", "--cost", input, "--from", "40105,139895", "--from", "42505,137995"];
+        var (c1, t1) = Klimapakt([.. common, "--out", Path.Combine(dir, "seq.tif")]);
+        Assert.True(c1 == 0, t1);
+        var (c2, t2) = Klimapakt([.. common, "--out", Path.Combine(dir, "par.tif"), "--threads", "2"]);
+        Assert.True(c2 == 0, t2);
+        Assert.Equal(GeoTiff.ReadBand(Path.Combine(dir, "seq.tif")).Cells, GeoTiff.ReadBand(Path.Combine(dir, "par.tif")).Cells);
+        var (c3, t3) = Klimapakt([.. common, "--out", Path.Combine(dir, "x.tif"), "--threads", "-1"]);
+        Assert.Equal(2, c3);
+        Assert.Contains("--threads", t3);
+    }
 }

@@ -94,6 +94,22 @@ public class OperationsTests
     }
 
     [Fact]
+    public void CostDistanceOperation_OnTwoWorkers_EqualsSequentialKernel()
+    {
+        var dir = TestFiles.TempDir();
+        var cost = Layer(12, 0.02);
+        for (int i = 0; i < cost.Cells.Length; i++) cost.Cells[i] = float.IsNaN(cost.Cells[i]) ? float.NaN : 1 + 99 * cost.Cells[i];
+        (int, int)[] cells = [(20, 30), (500, 400), (300, 10)];
+        foreach (var (c, r) in cells) cost.Cells[r * 600 + c] = 5;
+        var costPath = Path.Combine(dir, "cost.tif");
+        GeoTiff.Write(costPath, cost);
+        CostDistanceOperation.Run(costPath, cells.Select(c => s_grid.CellCenter(c.Item1, c.Item2)).ToList(), Path.Combine(dir, "acc.tif"), parallelism: 2);
+        var expected = new float[s_grid.CellCount];
+        RasterKernels.CostDistance(cost.Cells, 600, 530, cells, 10, 10, CostDistanceUnits.Cells, expected);
+        Assert.Equal(expected, GeoTiff.ReadBand(Path.Combine(dir, "acc.tif")).Cells);
+    }
+
+    [Fact]
     public void CostDistanceOperation_SourceOutsideRaster_ThrowsNamingTheFile()
     {
         var dir = TestFiles.TempDir();
