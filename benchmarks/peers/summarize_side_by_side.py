@@ -33,7 +33,7 @@ if os.path.exists(ip):
     idle = [l.strip() for l in open(ip) if l.strip()]
     busy = [l for l in idle if "NOT-IDLE" in l]
     print(f"Rounds started on an idle machine (waitidle.sh, < 8 % busy): {len(idle) - len(busy)} of {len(idle)}"
-          + (f"; not idle after 2 min: {', '.join(l.split(' NOT-IDLE')[0] for l in busy)}" if busy else "") + ".\n")
+          + (f"; not idle within IDLE_WAIT: {', '.join(l.split(' NOT-IDLE')[0] for l in busy)}" if busy else "") + ".\n")
 targets = []
 
 # --- overlay in memory
@@ -79,41 +79,65 @@ if mem:
     print()
 
 
-def table(stage, title, kp_impl, peers, note=""):
+sizes = {}
+sp = os.path.join(out, "sizes.tsv")
+if os.path.exists(sp):
+    for line in open(sp):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) == 4:
+            sizes[os.path.basename(parts[2])] = int(parts[3])
+
+
+def table(stage, title, note=""):
     keys = [k for k in times if k[0] == stage]
     if not keys:
-        return None
+        return False
     print(f"## {title}\n")
     if note:
         print(note + "\n")
-    print("| contender | median s | runs | peak RSS MiB | ratio peer / klimapakt |")
+    print("| contender | median s | min s | runs | peak RSS MiB |")
     print("|---|---|---|---|---|")
-    base = med(times[(stage, kp_impl)]) if (stage, kp_impl) in times else None
     for k in sorted(keys, key=lambda k: med(times[k])):
         v = times[k]
-        ratio = f"{med(v) / base:.2f}x" if base else ""
-        print(f"| {k[1]} | {med(v):.3f} | {len(v)} | {max(rss[k]) / 1024:.0f} | {ratio} |")
+        print(f"| {k[1]} | {med(v):.3f} | {min(v):.3f} | {len(v)} | {max(rss[k]) / 1024:.0f} |")
     print()
-    return base
+    return True
 
 
-b = table("score", "Weighted overlay, GeoTIFF in -> GeoTIFF out (whole process)", "klimapakt", [],
-          "klimapakt writes uncompressed tiles like gdal_calc.py and the numpy peers (`--compress none`); `klimapakt_deflate` is the default DEFLATE output for information.")
-if b:
-    g = med(times[("score", "gdal_calc")]) / b if ("score", "gdal_calc") in times else None
-    if g:
-        targets.append(("CLI score >= 3x faster than gdal_calc.py", f"{g:.2f}x", g >= 3))
-    in_out = (5 * 4 + 1 + 4) * cells / 2**20
-    peak = max(rss[("score", "klimapakt")]) / 1024
-    targets.append(("CLI score peak RSS <= 1.5x inputs+output", f"{peak:.0f} MiB vs {1.5 * in_out:.0f} MiB allowed", peak <= 1.5 * in_out))
-b = table("distance", "Euclidean distance to features.tif != 0 (whole process)", "klimapakt", [])
-if b and ("distance", "gdal_proximity") in times:
-    r = med(times[("distance", "gdal_proximity")]) / b
-    targets.append(("distance >= 5x faster than gdal_proximity.py", f"{r:.2f}x", r >= 5))
-b = table("cost", "Cost-distance from 5 sources (whole process)", "klimapakt", [])
-if b and ("cost", "grass_r_cost") in times:
-    r = med(times[("cost", "grass_r_cost")]) / b
-    targets.append(("cost-distance >= 4x faster than GRASS r.cost", f"{r:.2f}x", r >= 4))
+def pairs(stage, rows, target=None):
+    """rows: (output, klimapakt impl, peer impl, klimapakt file, peer file); ratio = peer median / klimapakt median."""
+    shown = [r for r in rows if (stage, r[1]) in times and (stage, r[2]) in times]
+    if not shown:
+        return
+    print("Like for like (same output compression), ratios of medians from this run:\n")
+    print("| output | klimapakt s | peer | peer s | ratio | klimapakt MB | peer MB |")
+    print("|---|---|---|---|---|---|---|")
+    for output, kp, peer, kf, pf in shown:
+        a, b = med(times[(stage, kp)]), med(times[(stage, peer)])
+        mb = lambda f: f"{sizes[f] / 1e6:.1f}" if f in sizes else ""
+        print(f"| {output} | {a:.3f} | {peer} | {b:.3f} | {b / a:.2f}x | {mb(kf)} | {mb(pf)} |")
+        if target and not peer.startswith("skimage"):
+            targets.append((f"{stage} ({output}) >= {target}x {peer.rsplit('_', 1)[0]}", f"{b / a:.2f}x", b / a >= target))
+    print()
+
+
+if table("startup", "Fixed start-up cost: one command on a 1-cell raster (whole process)",
+         "What every command costs before it touches a cell: runtime, command line, loading GDAL, the input's CRS."):
+    for impl in ("klimapakt_score", "klimapakt_distance", "klimapakt_cost"):
+        if ("startup", impl) in times:
+            targets.append((f"start-up {impl} (information)", f"{med(times[('startup', impl)]) * 1000:.0f} ms", None))
+if table("score", "Weighted overlay, GeoTIFF in -> GeoTIFF out (whole process)"):
+    pairs("score", [("uncompressed", "klimapakt_none", "gdal_calc_none", "kp_score.tif", "gdalcalc.tif"),
+                    ("ZSTD 1 (our default)", "klimapakt_zstd", "gdal_calc_zstd", "kp_score_zstd.tif", "gdalcalc_zstd.tif"),
+                    ("DEFLATE 6", "klimapakt_deflate", "gdal_calc_deflate", "kp_score_deflate.tif", "gdalcalc_deflate.tif")], 5)
+if table("distance", "Euclidean distance to features.tif != 0 (whole process)"):
+    pairs("distance", [("uncompressed", "klimapakt_none", "gdal_proximity_none", "kp_dist.tif", "prox.tif"),
+                       ("ZSTD 1 (our default)", "klimapakt_zstd", "gdal_proximity_zstd", "kp_dist_zstd.tif", "prox_zstd.tif"),
+                       ("DEFLATE 6", "klimapakt_deflate", "gdal_proximity_deflate", "kp_dist_deflate.tif", "prox_deflate.tif")], 5)
+if table("cost", "Cost-distance from 5 sources (whole process)"):
+    pairs("cost", [("uncompressed vs r.cost", "klimapakt_none", "grass_r_cost", "", ""),
+                   ("ZSTD 1 vs r.cost", "klimapakt_zstd", "grass_r_cost", "", ""),
+                   ("uncompressed vs skimage MCP", "klimapakt_none", "skimage_mcp", "", "")], 12)
 keys = [k for k in times if k[0] == "big"]
 if keys:
     print("## Strip-bounded memory: 20000 x 20000 (4e8 cells) score, uncompressed tiled inputs\n")
@@ -140,7 +164,7 @@ if os.path.exists(cp):
             targets.append((f"{line.split(':')[0]} within 1e-4 relative", f"max rel {rel:.3g}, NoData mismatches {mism}", rel <= 1e-4 and mism == 0))
     print()
 if targets:
-    print("## Targets from issue 3\n")
+    print("## Targets from issue 15\n")
     print("| target | measured | met |")
     print("|---|---|---|")
     for name, val, ok in targets:

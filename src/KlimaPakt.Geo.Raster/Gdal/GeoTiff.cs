@@ -69,11 +69,11 @@ public static class GeoTiff
         return raster;
     }
 
-    /// <summary>Writes a float32 GeoTIFF (tiled 256×256, NaN → NoData −9999, DEFLATE unless told otherwise).</summary>
+    /// <summary>Writes a float32 GeoTIFF (tiled 256×256, NaN → NoData −9999, ZSTD level 1 unless told otherwise).</summary>
     /// <param name="path">Output path (overwritten).</param>
     /// <param name="raster">Cells and grid.</param>
     /// <param name="compression">Compression.</param>
-    public static void Write(string path, Raster<float> raster, TiffCompression compression = TiffCompression.Deflate)
+    public static void Write(string path, Raster<float> raster, TiffCompression compression = default)
     {
         ArgumentNullException.ThrowIfNull(raster);
         using var w = GeoTiffWriter.CreateFloat32(path, raster.Grid, compression);
@@ -81,12 +81,12 @@ public static class GeoTiff
         WriteTiles(w, raster, (ReadOnlySpan<float> src, Span<float> dst) => Kernels.RasterKernels.NaNToNoData(src, dst, nd, allCores: false), nd);
     }
 
-    /// <summary>Writes a byte GeoTIFF (tiled 256×256, DEFLATE unless told otherwise).</summary>
+    /// <summary>Writes a byte GeoTIFF (tiled 256×256, ZSTD level 1 unless told otherwise).</summary>
     /// <param name="path">Output path (overwritten).</param>
     /// <param name="raster">Cells and grid.</param>
     /// <param name="noData">NoData value to declare, or null.</param>
     /// <param name="compression">Compression.</param>
-    public static void Write(string path, Raster<byte> raster, byte? noData = null, TiffCompression compression = TiffCompression.Deflate)
+    public static void Write(string path, Raster<byte> raster, byte? noData = null, TiffCompression compression = default)
     {
         ArgumentNullException.ThrowIfNull(raster);
         using var w = GeoTiffWriter.CreateByte(path, raster.Grid, compression, noData);

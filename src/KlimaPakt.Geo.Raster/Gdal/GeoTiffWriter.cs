@@ -5,7 +5,7 @@ using static KlimaPakt.Geo.Raster.Gdal.GdalNative;
 namespace KlimaPakt.Geo.Raster.Gdal;
 
 /// <summary>
-/// Writes a single-band float32 or byte GeoTIFF row strip by row strip: tiled 256×256, DEFLATE (or uncompressed),
+/// Writes a single-band float32 or byte GeoTIFF row strip by row strip: tiled 256×256, compressed as told (ZSTD level 1 by default),
 /// georeferencing and CRS of the grid, NoData set (−9999 for float). Not thread-safe; callers serialise writes.
 /// </summary>
 public sealed unsafe class GeoTiffWriter : IDisposable
@@ -35,18 +35,18 @@ public sealed unsafe class GeoTiffWriter : IDisposable
     /// <summary>Creates a float32 GeoTIFF (NoData −9999 unless given otherwise).</summary>
     /// <param name="path">Output path (overwritten).</param>
     /// <param name="grid">Grid of the file.</param>
-    /// <param name="compression">DEFLATE (default) or none.</param>
+    /// <param name="compression">Codec, level and predictor (default: ZSTD level 1).</param>
     /// <param name="noData">NoData value written for NaN cells.</param>
-    public static GeoTiffWriter CreateFloat32(string path, GridSpec grid, TiffCompression compression = TiffCompression.Deflate,
+    public static GeoTiffWriter CreateFloat32(string path, GridSpec grid, TiffCompression compression = default,
         float noData = RasterKernels.FileNoData) =>
         Create(path, grid, GDT_Float32, compression, noData);
 
     /// <summary>Creates a byte GeoTIFF (masks, classes, back-link directions).</summary>
     /// <param name="path">Output path (overwritten).</param>
     /// <param name="grid">Grid of the file.</param>
-    /// <param name="compression">DEFLATE (default) or none.</param>
+    /// <param name="compression">Codec, level and predictor (default: ZSTD level 1).</param>
     /// <param name="noData">NoData value to declare, or null for none.</param>
-    public static GeoTiffWriter CreateByte(string path, GridSpec grid, TiffCompression compression = TiffCompression.Deflate,
+    public static GeoTiffWriter CreateByte(string path, GridSpec grid, TiffCompression compression = default,
         byte? noData = null) =>
         Create(path, grid, GDT_Byte, compression, noData);
 
@@ -56,8 +56,7 @@ public sealed unsafe class GeoTiffWriter : IDisposable
         ArgumentNullException.ThrowIfNull(grid);
         EnsureInitialized();
         var options = new List<string> { "TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "BIGTIFF=IF_SAFER" };
-        if (compression == TiffCompression.Deflate)
-            options.AddRange(["COMPRESS=DEFLATE", "NUM_THREADS=ALL_CPUS"]);
+        options.AddRange(compression.CreationOptions(type == GDT_Float32));
         nint driver = GDALGetDriverByName("GTiff");
         nint* list = StringList(options);
         CPLErrorReset();

@@ -18,10 +18,12 @@ public static class CostDistanceOperation
     /// <param name="units">Step-length units (GRASS-compatible cells by default).</param>
     /// <param name="compression">Output compression.</param>
     /// <param name="progress">Optional progress (0..1): the search's share of cells settled, then 1 once written.</param>
+    /// <param name="parallelism">Workers for the search: 1 sequential (default), 0 all cores, n ≥ 2 that many (see
+    /// <see cref="RasterKernels.CostDistance"/>; ignored with back-links).</param>
     /// <exception cref="RasterFileException">A source lies outside the raster.</exception>
     public static RasterOperationResult Run(string costPath, IReadOnlyList<(double X, double Y)> sources, string outPath,
-        string? pathsPath = null, CostDistanceUnits units = CostDistanceUnits.Cells, TiffCompression compression = TiffCompression.Deflate,
-        IProgress<double>? progress = null)
+        string? pathsPath = null, CostDistanceUnits units = CostDistanceUnits.Cells, TiffCompression compression = default,
+        IProgress<double>? progress = null, int parallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(sources);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -39,7 +41,7 @@ public static class CostDistanceOperation
         var accumulated = cost;
         var links = pathsPath is null ? null : new Raster<byte>(grid, zeroed: false);
         long reached = RasterKernels.CostDistance(cost.Cells, grid.Width, grid.Height, cells, grid.CellSizeX, grid.CellSizeY, units,
-            accumulated.Cells, links is null ? default : links.Cells, progress: progress is null ? null : new Scaled(progress, 0.95));
+            accumulated.Cells, links is null ? default : links.Cells, progress: progress is null ? null : new Scaled(progress, 0.95), parallelism: parallelism);
         if (reached == 0) throw new RasterFileException(costPath, "every source lies on a NoData or negative-cost cell");
         GeoTiff.Write(outPath, accumulated, compression);
         if (links is not null) GeoTiff.Write(pathsPath!, links, RasterKernels.BackLinkUnreached, compression);

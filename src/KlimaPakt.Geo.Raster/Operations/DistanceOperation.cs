@@ -16,7 +16,7 @@ public static class DistanceOperation
     /// <param name="outPath">Output float32 GeoTIFF on the same grid.</param>
     /// <param name="compression">Output compression.</param>
     /// <param name="progress">Optional share of the output written so far (0..1), reported per band of 256 rows.</param>
-    public static RasterOperationResult Run(string featuresPath, string outPath, TiffCompression compression = TiffCompression.Deflate,
+    public static RasterOperationResult Run(string featuresPath, string outPath, TiffCompression compression = default,
         IProgress<double>? progress = null)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

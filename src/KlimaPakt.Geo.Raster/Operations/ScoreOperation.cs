@@ -32,7 +32,7 @@ public static class ScoreOperation
     /// <param name="progress">Optional share of the output written so far (0..1), reported per strip or row of tiles.</param>
     /// <exception cref="RasterFileException">An input is missing, unreadable or not on the first layer's grid.</exception>
     public static RasterOperationResult Run(IReadOnlyList<WeightedLayer> layers, string? maskPath, string outPath,
-        TiffCompression compression = TiffCompression.Deflate, int rowsPerStrip = 0, IProgress<double>? progress = null)
+        TiffCompression compression = default, int rowsPerStrip = 0, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0) throw new ArgumentException("At least one layer is required.", nameof(layers));
@@ -78,8 +78,9 @@ public static class ScoreOperation
 
         void Work()
         {
-            var readers = layers.Select(l => GeoTiffReader.Open(l.Path)).ToArray();
-            var mask = maskPath is null ? null : GeoTiffReader.Open(maskPath);
+            // Every input was described and checked against the grid above: no CRS look-up per worker thread.
+            var readers = layers.Select(l => GeoTiffReader.OpenDescribed(l.Path, grid)).ToArray();
+            var mask = maskPath is null ? null : GeoTiffReader.OpenDescribed(maskPath, grid);
             try
             {
                 int cells = rows * grid.Width;

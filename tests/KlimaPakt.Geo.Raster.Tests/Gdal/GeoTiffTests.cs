@@ -14,11 +14,24 @@ public class GeoTiffTests
         return r;
     }
 
-    [Theory]
-    [InlineData(TiffCompression.Deflate)]
-    [InlineData(TiffCompression.None)]
-    public void Write_Float32_GdalinfoSeesGeoreferencingCrsNoDataTilesAndCompression(TiffCompression compression)
+    /// <summary>Every codec the CLI offers, as <c>--compress</c> spells it, with the name gdalinfo reports for it.</summary>
+    public static TheoryData<string, string?> Codecs => new()
     {
+        { "none", null },
+        { "zstd", "ZSTD" },
+        { "zstd:9+p3", "ZSTD" },
+        { "deflate", "DEFLATE" },
+        { "deflate:1+p2", "DEFLATE" },
+        { "deflate:9+p3", "DEFLATE" },
+        { "lzw", "LZW" },
+        { "lzw+p2", "LZW" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Codecs))]
+    public void Write_Float32_GdalinfoSeesGeoreferencingCrsNoDataTilesAndCompression(string codec, string? gdalName)
+    {
+        Assert.True(TiffCompression.TryParse(codec, out var compression));
         var dir = TestFiles.TempDir();
         var path = Path.Combine(dir, "f.tif");
         var r = Sample(300, 260, 1);
@@ -34,14 +47,131 @@ public class GeoTiffTests
         Assert.Equal(-9999.0, band.GetProperty("noDataValue").GetDouble());
         Assert.Equal([256, 256], band.GetProperty("block").EnumerateArray().Select(e => e.GetInt32()));
         var structure = root.GetProperty("metadata").GetProperty("IMAGE_STRUCTURE");
-        if (compression == TiffCompression.Deflate) Assert.Equal("DEFLATE", structure.GetProperty("COMPRESSION").GetString());
+        if (gdalName is not null) Assert.Equal(gdalName, structure.GetProperty("COMPRESSION").GetString());
         else Assert.False(structure.TryGetProperty("COMPRESSION", out _));
+        if (compression.Predictor > 1) Assert.Equal(compression.Predictor.ToString(), structure.GetProperty("PREDICTOR").GetString());
 
         var back = GeoTiff.ReadBand(path);
         Assert.Equal(r.Grid with { CrsWkt = back.Grid.CrsWkt }, back.Grid);
         Assert.Equal(2169, back.Grid.Srid);
         Assert.Equal(r.Cells, back.Cells); // NaN → −9999 on write, −9999 → NaN on read: bit-identical round trip
     }
+
+    /// <summary>
+    /// The independent check of the compressed tiles: GDAL's own gdal_translate decodes the file to an uncompressed
+    /// one and dumps the raw float32 cells (ENVI), compared bit for bit with what was written (−9999 for NaN). A raster
+    /// of 3 × 2 tiles with ragged edges, written both whole (GeoTiff.Write, tiles on all cores) and strip by strip.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Codecs))]
+    public void Write_EveryCodec_GdalTranslateDecodesTheSameCells(string codec, string? gdalName)
+    {
+        _ = gdalName;
+        Assert.True(TiffCompression.TryParse(codec, out var compression));
+        var dir = TestFiles.TempDir();
+        var r = Sample(700, 300, 5);
+        var whole = Path.Combine(dir, "whole.tif");
+        GeoTiff.Write(whole, r, compression);
+        var strips = Path.Combine(dir, "strips.tif");
+        using (var w = GeoTiffWriter.CreateFloat32(strips, r.Grid, compression))
+        {
+            w.WriteStrip(0, 256, r.Rows(0, 256));
+            w.WriteStrip(256, 44, r.Rows(256, 44));
+        }
+        var expected = r.Cells.Select(v => float.IsNaN(v) ? -9999f : v).ToArray();
+        foreach (var path in new[] { whole, strips })
+        {
+            var raw = Path.Combine(dir, Path.GetFileNameWithoutExtension(path) + ".raw");
+            TestFiles.Tool("gdal_translate", "-q", "-of", "ENVI", path, raw);
+            var decoded = new float[expected.Length];
+            File.ReadAllBytes(raw).AsSpan().CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(decoded.AsSpan()));
+            Assert.Equal(expected, decoded);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Codecs))]
+    public void Write_ByteEveryCodec_RoundTripsThroughOurReaderAndGdal(string codec, string? gdalName)
+    {
+        _ = gdalName;
+        Assert.True(TiffCompression.TryParse(codec, out var compression));
+        var dir = TestFiles.TempDir();
+        var grid = new GridSpec(2169, 50000, 100000, 5, 5, 513, 270);
+        var r = new Raster<byte>(grid);
+        var rng = new Random(11);
+        for (int i = 0; i < r.Cells.Length; i++) r.Cells[i] = (byte)(rng.Next(4) == 0 ? 255 : i / 97 % 9);
+        var path = Path.Combine(dir, "b.tif");
+        GeoTiff.Write(path, r, noData: 255, compression: compression);
+        Assert.Equal(r.Cells, GeoTiff.ReadByteBand(path).Cells);
+        var raw = Path.Combine(dir, "b.raw");
+        TestFiles.Tool("gdal_translate", "-q", "-of", "ENVI", path, raw);
+        Assert.Equal(r.Cells, File.ReadAllBytes(raw));
+    }
+
+    /// <summary>
+    /// The default codec's promise: at most 1.5× the size of DEFLATE level 6 (as GDAL writes it with gdal_translate) on
+    /// the two kinds of output the raster core writes — a noisy smooth score field and a distance field — and readable
+    /// by gdalinfo and gdal_translate.
+    /// </summary>
+    [Fact]
+    public void Write_Default_AtMostOneAndAHalfTimesDeflate6AndOpensInGdal()
+    {
+        var dir = TestFiles.TempDir();
+        const int n = 1024;
+        var grid = new GridSpec(2169, 40000, 140000, 10, 10, n, n);
+        var score = new Raster<float>(grid);
+        var distance = new Raster<float>(grid);
+        var rng = new Random(3);
+        for (int row = 0; row < n; row++)
+            for (int col = 0; col < n; col++)
+            {
+                score[col, row] = (float)(0.5 + 0.3 * Math.Sin(col / 60.0) * Math.Cos(row / 45.0) + 0.05 * rng.NextDouble());
+                // distance to a lattice of points 100 cells apart, in metres: smooth, with the sqrt's float noise
+                double dx = (col % 100) - 50, dy = (row % 100) - 50;
+                distance[col, row] = (float)(10 * Math.Sqrt(dx * dx + dy * dy));
+            }
+        foreach (var (name, raster) in new[] { ("score", score), ("distance", distance) })
+        {
+            var ours = Path.Combine(dir, name + ".tif");
+            GeoTiff.Write(ours, raster);
+            var uncompressed = Path.Combine(dir, name + "-none.tif");
+            GeoTiff.Write(uncompressed, raster, TiffCompression.None);
+            var deflate6 = Path.Combine(dir, name + "-deflate6.tif");
+            TestFiles.Tool("gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "ZLEVEL=6", uncompressed, deflate6);
+            double ratio = (double)new FileInfo(ours).Length / new FileInfo(deflate6).Length;
+            Assert.True(ratio <= 1.5, $"{name}: default output is {ratio:F2}x DEFLATE 6");
+            Assert.Contains("COMPRESSION=ZSTD", TestFiles.Tool("gdalinfo", ours));
+            var copy = Path.Combine(dir, name + "-copy.tif");
+            TestFiles.Tool("gdal_translate", "-q", ours, copy);
+            Assert.Equal(raster.Cells, GeoTiff.ReadBand(copy).Cells);
+        }
+    }
+
+    [Theory]
+    [InlineData("zstd", TiffCodec.Zstd, 1, 0)]
+    [InlineData("ZSTD:3", TiffCodec.Zstd, 3, 0)]
+    [InlineData("deflate", TiffCodec.Deflate, 6, 0)]
+    [InlineData("deflate:1+p3", TiffCodec.Deflate, 1, 3)]
+    [InlineData("lzw+p2", TiffCodec.Lzw, 0, 2)]
+    [InlineData("none", TiffCodec.None, 0, 0)]
+    public void TryParse_CliForms_GiveCodecLevelAndPredictor(string text, TiffCodec codec, int level, int predictor)
+    {
+        Assert.True(TiffCompression.TryParse(text, out var c));
+        Assert.Equal((codec, level, predictor), (c.Codec, c.EffectiveLevel, c.Predictor));
+        Assert.True(TiffCompression.TryParse(c.ToString(), out var again));
+        Assert.Equal(c with { Level = c.EffectiveLevel }, again with { Level = again.EffectiveLevel });
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("gzip")]
+    [InlineData("deflate:0")]
+    [InlineData("deflate:13")]
+    [InlineData("zstd:23")]
+    [InlineData("lzw:3")]
+    [InlineData("none+p2")]
+    [InlineData("zstd+p4")]
+    public void TryParse_Invalid_ReturnsFalse(string text) => Assert.False(TiffCompression.TryParse(text, out _));
 
     [Fact]
     public void Write_Byte_RoundTripsWithNoData()
@@ -65,8 +195,10 @@ public class GeoTiffTests
         var dir = TestFiles.TempDir();
         var r = Sample(257, 511, 3);
         GeoTiff.Write(Path.Combine(dir, "d.tif"), r, TiffCompression.Deflate);
+        GeoTiff.Write(Path.Combine(dir, "z.tif"), r);
         GeoTiff.Write(Path.Combine(dir, "n.tif"), r, TiffCompression.None);
         Assert.Equal(GeoTiff.ReadBand(Path.Combine(dir, "d.tif")).Cells, GeoTiff.ReadBand(Path.Combine(dir, "n.tif")).Cells);
+        Assert.Equal(GeoTiff.ReadBand(Path.Combine(dir, "z.tif")).Cells, GeoTiff.ReadBand(Path.Combine(dir, "n.tif")).Cells);
     }
 
     [Fact]
@@ -76,7 +208,7 @@ public class GeoTiffTests
         var grid = new GridSpec(2169, 0, 1000, 1, 1, 300, 600);
         var r = new Raster<byte>(grid);
         for (int i = 0; i < r.Cells.Length; i++) r.Cells[i] = (byte)(i * 31 % 251);
-        foreach (var c in new[] { TiffCompression.None, TiffCompression.Deflate })
+        foreach (var c in new[] { TiffCompression.None, TiffCompression.Deflate, TiffCompression.Zstd })
         {
             var path = Path.Combine(dir, $"s{c}.tif");
             GeoTiff.Write(path, r, compression: c);

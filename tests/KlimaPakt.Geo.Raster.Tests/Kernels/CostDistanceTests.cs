@@ -137,4 +137,68 @@ public class CostDistanceFrontierTests
         RasterKernels.CostDistance(cost, w, h, [(10, 10)], 1, 1, CostDistanceUnits.Cells, cost);
         KernelTestData.AssertClose(expected, cost, 0f, "in place");
     }
+
+    /// <summary>
+    /// The parallel search against the sequential one, bit for bit, on random rasters of several sizes (one cell,
+    /// narrower than a tile, ragged, several buckets' worth of cells per row) and source sets (one, several, duplicated,
+    /// on barriers, in corners), with friction that is random, integer-valued (many equal path sums, so workers race
+    /// on ties) or constant, in cells and in map units. Worker counts: 2, the machine's cores, and 7 — more workers
+    /// than cores, so they are preempted mid-bucket as on a loaded machine.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, 0.0, 0)]
+    [InlineData(17, 5, 0.0, 0)]
+    [InlineData(64, 64, 0.0, 2)]
+    [InlineData(301, 187, 0.05, 0)]
+    [InlineData(301, 187, 0.15, 1)]
+    [InlineData(257, 400, 0.02, 2)]
+    [InlineData(1000, 700, 0.03, 0)]
+    [InlineData(1000, 700, 0.0, 1)]
+    public void CostDistance_Parallel_BitIdenticalToSequential(int w, int h, double barriers, int friction)
+    {
+        var rng = new Random(w * 31 + h + friction);
+        var cost = new float[w * h];
+        for (int i = 0; i < cost.Length; i++)
+            cost[i] = rng.NextDouble() < barriers ? float.NaN : friction switch
+            {
+                0 => 1f + 99f * (float)rng.NextDouble(),
+                1 => rng.Next(1, 6),
+                _ => 3f,
+            };
+        var sourceSets = new (int, int)[][]
+        {
+            [(w / 2, h / 2)],
+            [(0, 0), (w - 1, h - 1), (w / 3, (2 * h) / 3), (w / 3, (2 * h) / 3), ((4 * w) / 5, h / 5)],
+            [.. Enumerable.Range(0, 12).Select(_ => (rng.Next(w), rng.Next(h)))],
+        };
+        int[] workerCounts = [2, Math.Max(2, Environment.ProcessorCount), 7];
+        foreach (var sources in sourceSets)
+            foreach (var units in new[] { CostDistanceUnits.Cells, CostDistanceUnits.MapUnits })
+            {
+                var expected = new float[w * h];
+                long reachedSequential = RasterKernels.CostDistance(cost, w, h, sources, 10, 12.5, units, expected, parallelism: 1);
+                foreach (int workers in workerCounts)
+                {
+                    var actual = new float[w * h];
+                    long reached = RasterKernels.CostDistance(cost, w, h, sources, 10, 12.5, units, actual, parallelism: workers);
+                    Assert.Equal(reachedSequential, reached);
+                    for (int i = 0; i < actual.Length; i++)
+                        if (BitConverter.SingleToInt32Bits(actual[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                            Assert.Fail($"{w}x{h} {units} {sources.Length} sources, {workers} workers, cell {i}: {actual[i]:R} vs sequential {expected[i]:R}");
+                }
+            }
+    }
+
+    [Fact]
+    public void CostDistance_ParallelWithOutputIntoCostArray_SameAsSequential()
+    {
+        const int w = 500, h = 300;
+        var rng = new Random(9);
+        var cost = new float[w * h];
+        for (int i = 0; i < cost.Length; i++) cost[i] = rng.NextDouble() < 0.02 ? float.NaN : 1f + 99f * (float)rng.NextDouble();
+        var expected = new float[w * h];
+        RasterKernels.CostDistance(cost, w, h, [(10, 10), (400, 250)], 10, 10, CostDistanceUnits.Cells, expected, parallelism: 1);
+        RasterKernels.CostDistance(cost, w, h, [(10, 10), (400, 250)], 10, 10, CostDistanceUnits.Cells, cost, parallelism: 2);
+        Assert.Equal(expected, cost);
+    }
 }

@@ -17,10 +17,12 @@ public class OperationsTests
     }
 
     [Theory]
-    [InlineData(TiffCompression.None)]      // inputs qualify for the direct tile path
-    [InlineData(TiffCompression.Deflate)]   // inputs take the GDAL strip path
-    public void ScoreOperation_BothInputPaths_EqualInMemoryKernel(TiffCompression inputs)
+    [InlineData(TiffCodec.None)]      // inputs qualify for the direct tile path
+    [InlineData(TiffCodec.Deflate)]   // inputs take the GDAL strip path
+    [InlineData(TiffCodec.Zstd)]
+    public void ScoreOperation_BothInputPaths_EqualInMemoryKernel(TiffCodec codec)
     {
+        var inputs = new TiffCompression(codec);
         var dir = TestFiles.TempDir();
         float[] w = [0.5f, 0.3f, 0.2f];
         var layers = new[] { Layer(1, 0.01), Layer(2, 0), Layer(3, 0.02) };
@@ -89,6 +91,22 @@ public class OperationsTests
         Assert.Equal(expected, GeoTiff.ReadBand(Path.Combine(dir, "acc.tif")).Cells);
         Assert.Equal(links, GeoTiff.ReadByteBand(Path.Combine(dir, "links.tif")).Cells);
         Assert.Equal(255.0, GeoTiff.ReadInfo(Path.Combine(dir, "links.tif")).NoData);
+    }
+
+    [Fact]
+    public void CostDistanceOperation_OnTwoWorkers_EqualsSequentialKernel()
+    {
+        var dir = TestFiles.TempDir();
+        var cost = Layer(12, 0.02);
+        for (int i = 0; i < cost.Cells.Length; i++) cost.Cells[i] = float.IsNaN(cost.Cells[i]) ? float.NaN : 1 + 99 * cost.Cells[i];
+        (int, int)[] cells = [(20, 30), (500, 400), (300, 10)];
+        foreach (var (c, r) in cells) cost.Cells[r * 600 + c] = 5;
+        var costPath = Path.Combine(dir, "cost.tif");
+        GeoTiff.Write(costPath, cost);
+        CostDistanceOperation.Run(costPath, cells.Select(c => s_grid.CellCenter(c.Item1, c.Item2)).ToList(), Path.Combine(dir, "acc.tif"), parallelism: 2);
+        var expected = new float[s_grid.CellCount];
+        RasterKernels.CostDistance(cost.Cells, 600, 530, cells, 10, 10, CostDistanceUnits.Cells, expected);
+        Assert.Equal(expected, GeoTiff.ReadBand(Path.Combine(dir, "acc.tif")).Cells);
     }
 
     [Fact]
