@@ -189,8 +189,8 @@ public static class EvCoverageCalculator
         var kr = (int)Math.Floor(radius / grid.CellSizeY);
         var list = new List<(int, int)>();
         for (var dr = -kr; dr <= kr; dr++)
-        for (var dc = -kc; dc <= kc; dc++)
-            if (Math.Pow(dc * grid.CellSizeX, 2) + Math.Pow(dr * grid.CellSizeY, 2) <= radius * radius) list.Add((dc, dr));
+            for (var dc = -kc; dc <= kc; dc++)
+                if (Math.Pow(dc * grid.CellSizeX, 2) + Math.Pow(dr * grid.CellSizeY, 2) <= radius * radius) list.Add((dc, dr));
         return [.. list];
     }
 

@@ -50,9 +50,16 @@ public static class PopulationDistributor
     public static IReadOnlyDictionary<string, (double Weight, double RadiusMeters)> PlaceKernels { get; } =
         new Dictionary<string, (double, double)>(StringComparer.OrdinalIgnoreCase)
         {
-            ["city"] = (100, 2000), ["town"] = (30, 1200), ["suburb"] = (10, 800), ["quarter"] = (5, 500),
-            ["neighbourhood"] = (3, 400), ["village"] = (5, 500), ["hamlet"] = (1, 250), ["isolated_dwelling"] = (0.2, 100),
-            ["farm"] = (0.2, 100), ["locality"] = (0.1, 150),
+            ["city"] = (100, 2000),
+            ["town"] = (30, 1200),
+            ["suburb"] = (10, 800),
+            ["quarter"] = (5, 500),
+            ["neighbourhood"] = (3, 400),
+            ["village"] = (5, 500),
+            ["hamlet"] = (1, 250),
+            ["isolated_dwelling"] = (0.2, 100),
+            ["farm"] = (0.2, 100),
+            ["locality"] = (0.1, 150),
         };
 
     /// <summary>Share of a commune's census residents that must live in census cells holding a building before the
@@ -196,13 +203,13 @@ public static class PopulationDistributor
         var (c1, r1) = grid.CellOf(centre.X + radius, centre.Y - radius);
         var count = 0;
         for (var r = Math.Max(0, r0); r <= Math.Min(grid.Height - 1, r1); r++)
-        for (var c = Math.Max(0, c0); c <= Math.Min(grid.Width - 1, c1); c++)
-        {
-            var (x, y) = grid.CellCenter((int)c, (int)r);
-            if ((x - centre.X) * (x - centre.X) + (y - centre.Y) * (y - centre.Y) > radius * radius) continue;
-            visit((int)grid.IndexOf((int)c, (int)r));
-            count++;
-        }
+            for (var c = Math.Max(0, c0); c <= Math.Min(grid.Width - 1, c1); c++)
+            {
+                var (x, y) = grid.CellCenter((int)c, (int)r);
+                if ((x - centre.X) * (x - centre.X) + (y - centre.Y) * (y - centre.Y) > radius * radius) continue;
+                visit((int)grid.IndexOf((int)c, (int)r));
+                count++;
+            }
         return count;
     }
 }

@@ -170,30 +170,30 @@ public static class RasterPolygonizer
             // Starts from a snapshot of the vertices: taking the dictionary's first key after many removals would walk
             // the emptied slots each time.
             foreach (long start in _out.Keys.ToArray())
-            while (_out.ContainsKey(start))
-            {
-                var ring = new List<long>();
-                long at = start;
-                byte heading = 255;
-                while (_out.TryGetValue(at, out var e))
+                while (_out.ContainsKey(start))
                 {
-                    byte left = (byte)((heading + 1) % 4);
-                    bool takeFirst;
-                    if (heading == 255) takeFirst = true;
-                    else if (e.End2 < 0) takeFirst = true;
-                    else takeFirst = e.Dir1 == left;
-                    var (end, dir) = takeFirst ? (e.End1, e.Dir1) : (e.End2, e.Dir2);
-                    if (at == start && heading != 255 && dir != left) break; // closed: the start's other edge is not ours
-                    if (e.End2 < 0) _out.Remove(at);
-                    else _out[at] = takeFirst ? (e.End2, e.Dir2, -1L, (byte)0) : (e.End1, e.Dir1, -1L, (byte)0);
-                    if (dir != heading) ring.Add(at); // a corner (a straight continuation adds no vertex)
-                    heading = dir;
-                    at = end;
+                    var ring = new List<long>();
+                    long at = start;
+                    byte heading = 255;
+                    while (_out.TryGetValue(at, out var e))
+                    {
+                        byte left = (byte)((heading + 1) % 4);
+                        bool takeFirst;
+                        if (heading == 255) takeFirst = true;
+                        else if (e.End2 < 0) takeFirst = true;
+                        else takeFirst = e.Dir1 == left;
+                        var (end, dir) = takeFirst ? (e.End1, e.Dir1) : (e.End2, e.Dir2);
+                        if (at == start && heading != 255 && dir != left) break; // closed: the start's other edge is not ours
+                        if (e.End2 < 0) _out.Remove(at);
+                        else _out[at] = takeFirst ? (e.End2, e.Dir2, -1L, (byte)0) : (e.End1, e.Dir1, -1L, (byte)0);
+                        if (dir != heading) ring.Add(at); // a corner (a straight continuation adds no vertex)
+                        heading = dir;
+                        at = end;
+                    }
+                    // The start vertex may sit in the middle of a straight stretch: drop it if so.
+                    if (ring.Count > 2 && Collinear(ring[^1], ring[0], ring[1])) ring.RemoveAt(0);
+                    yield return ring;
                 }
-                // The start vertex may sit in the middle of a straight stretch: drop it if so.
-                if (ring.Count > 2 && Collinear(ring[^1], ring[0], ring[1])) ring.RemoveAt(0);
-                yield return ring;
-            }
         }
 
         private bool Collinear(long a, long b, long c)

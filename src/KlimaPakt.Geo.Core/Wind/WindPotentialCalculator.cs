@@ -126,10 +126,21 @@ public static class WindPotentialCalculator
         notes.Add($"turbine {turbine.Name}: hub {turbine.HubHeightMeters} m, rotor {turbine.RotorDiameterMeters} m, {turbine.RatedPowerKw} kW; hub/reference wind factor {heightFactor:F4}");
         return new WindResult
         {
-            Turbine = turbine, WindSource = source, Eligibility = new Raster<byte>(grid, eligible), Score = new Raster<float>(grid, score),
-            Rules = reports, RegionSquareMeters = eligibility.RegionCells * cellArea, ExcludedSquareMeters = eligibility.ExcludedCells * cellArea,
-            ForcedSquareMeters = eligibility.ForcedCells * cellArea, BelowMinimumAreaSquareMeters = eligibility.BelowMinimumCells * cellArea,
-            Communes = communes, Turbines = turbines, EligibleAreas = eligibleAreas, PotentialClasses = classes, Criteria = criteria, Notes = notes,
+            Turbine = turbine,
+            WindSource = source,
+            Eligibility = new Raster<byte>(grid, eligible),
+            Score = new Raster<float>(grid, score),
+            Rules = reports,
+            RegionSquareMeters = eligibility.RegionCells * cellArea,
+            ExcludedSquareMeters = eligibility.ExcludedCells * cellArea,
+            ForcedSquareMeters = eligibility.ForcedCells * cellArea,
+            BelowMinimumAreaSquareMeters = eligibility.BelowMinimumCells * cellArea,
+            Communes = communes,
+            Turbines = turbines,
+            EligibleAreas = eligibleAreas,
+            PotentialClasses = classes,
+            Criteria = criteria,
+            Notes = notes,
         };
     }
 

@@ -176,8 +176,12 @@ public sealed class WindAnalysis : IAnalysis
 
         var inputs = new WindInputs
         {
-            Grid = grid, Communes = [.. communes.All.Select(c => new WindCommune(c.Id, c.Boundary))], Layers = layers, ElevationMeters = elevation,
-            ReferenceWindSpeed = wind, ExistingTurbines = existing,
+            Grid = grid,
+            Communes = [.. communes.All.Select(c => new WindCommune(c.Id, c.Boundary))],
+            Layers = layers,
+            ElevationMeters = elevation,
+            ReferenceWindSpeed = wind,
+            ExistingTurbines = existing,
         };
         var result = await WindPotentialCalculator.ComputeAsync(inputs, p, (stage, pct) => context.StageAsync(stage, pct), ct);
         ct.ThrowIfCancellationRequested();

@@ -57,8 +57,14 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
         }
         var run = new AnalysisRun
         {
-            Id = Guid.CreateVersion7(), Kind = description.Kind, RegionId = region.Id, CommuneCodes = communes, Parameters = parameters,
-            Status = RunStatus.Queued, Stage = "queued", CreatedAt = DateTimeOffset.UtcNow,
+            Id = Guid.CreateVersion7(),
+            Kind = description.Kind,
+            RegionId = region.Id,
+            CommuneCodes = communes,
+            Parameters = parameters,
+            Status = RunStatus.Queued,
+            Stage = "queued",
+            CreatedAt = DateTimeOffset.UtcNow,
         };
         foreach (var raster in description.RasterParameters)
         {

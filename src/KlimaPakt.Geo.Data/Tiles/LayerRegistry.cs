@@ -73,17 +73,32 @@ public sealed class LayerRegistry
         Attribution = "© ACT (Administration du cadastre et de la topographie), STATEC, © OpenStreetMap contributors",
         Style = new LayerStyle
         {
-            Kind = StyleKind.Graduated, Field = "population", Colour = "#24513a", Ramp = ["#e5f2ea", "#a9d6b9", "#5aa57c", "#1f5e3d"],
-            Breaks = [0, 5000, 20000, 120000], Legend = "Residents", LabelField = "name", Visible = true, Opacity = 0.55,
+            Kind = StyleKind.Graduated,
+            Field = "population",
+            Colour = "#24513a",
+            Ramp = ["#e5f2ea", "#a9d6b9", "#5aa57c", "#1f5e3d"],
+            Breaks = [0, 5000, 20000, 120000],
+            Legend = "Residents",
+            LabelField = "name",
+            Visible = true,
+            Opacity = 0.55,
         },
     };
 
     /// <summary>Colours of the typed input layers (distinct from each other and from the palette the results draw from) and which start visible.</summary>
     private static readonly Dictionary<string, (string Colour, bool Visible)> InputStyles = new()
     {
-        ["buildings"] = ("#8c6d5a", false), ["roads"] = ("#d08a2e", true), ["railways"] = ("#555555", false), ["land_cover"] = ("#9cc58a", false),
-        ["waterways"] = ("#3d8fd1", false), ["water_bodies"] = ("#7fb7e6", false), ["protected_areas"] = ("#4f9a3c", false),
-        ["power_lines"] = ("#b8434f", false), ["power_sites"] = ("#c76b98", false), ["places"] = ("#303a8c", true), ["ev_chargers"] = ("#0f9fb0", true),
+        ["buildings"] = ("#8c6d5a", false),
+        ["roads"] = ("#d08a2e", true),
+        ["railways"] = ("#555555", false),
+        ["land_cover"] = ("#9cc58a", false),
+        ["waterways"] = ("#3d8fd1", false),
+        ["water_bodies"] = ("#7fb7e6", false),
+        ["protected_areas"] = ("#4f9a3c", false),
+        ["power_lines"] = ("#b8434f", false),
+        ["power_sites"] = ("#c76b98", false),
+        ["places"] = ("#303a8c", true),
+        ["ev_chargers"] = ("#0f9fb0", true),
     };
 
     /// <summary>The published form of a typed input layer.</summary>

@@ -66,14 +66,14 @@ internal sealed unsafe class DirectTiles : IDisposable
             var offsets = new long[(long)across * down];
             long tileBytes = (long)bx * by * bytes;
             for (int ty = 0; ty < down; ty++)
-            for (int tx = 0; tx < across; tx++)
-            {
-                var off = Marshal.PtrToStringUTF8(GDALGetMetadataItem(band, $"BLOCK_OFFSET_{tx}_{ty}", "TIFF"));
-                var size = Marshal.PtrToStringUTF8(GDALGetMetadataItem(band, $"BLOCK_SIZE_{tx}_{ty}", "TIFF"));
-                if (!long.TryParse(off, NumberStyles.Integer, CultureInfo.InvariantCulture, out long o) || o <= 0) return null;
-                if (!long.TryParse(size, NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) || s != tileBytes) return null;
-                offsets[(long)ty * across + tx] = o;
-            }
+                for (int tx = 0; tx < across; tx++)
+                {
+                    var off = Marshal.PtrToStringUTF8(GDALGetMetadataItem(band, $"BLOCK_OFFSET_{tx}_{ty}", "TIFF"));
+                    var size = Marshal.PtrToStringUTF8(GDALGetMetadataItem(band, $"BLOCK_SIZE_{tx}_{ty}", "TIFF"));
+                    if (!long.TryParse(off, NumberStyles.Integer, CultureInfo.InvariantCulture, out long o) || o <= 0) return null;
+                    if (!long.TryParse(size, NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) || s != tileBytes) return null;
+                    offsets[(long)ty * across + tx] = o;
+                }
             int ok = 0;
             double nd = GDALGetRasterNoDataValue(band, &ok);
             return new DirectTiles(path, bx, by, across, down, bytes, offsets, ok != 0 ? nd : null);

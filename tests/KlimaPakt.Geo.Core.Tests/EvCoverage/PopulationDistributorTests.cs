@@ -28,8 +28,8 @@ public sealed class PopulationDistributorTests
     {
         var sum = 0.0;
         for (var r = 0; r < Grid.Height; r++)
-        for (var c = 0; c < Grid.Width; c++)
-            if (Grid.CellCenterX(c) > minX && Grid.CellCenterX(c) < maxX) sum += result.Population[Grid.IndexOf(c, r)];
+            for (var c = 0; c < Grid.Width; c++)
+                if (Grid.CellCenterX(c) > minX && Grid.CellCenterX(c) < maxX) sum += result.Population[Grid.IndexOf(c, r)];
         return sum;
     }
 

@@ -58,15 +58,15 @@ public class GeometryRasterizerTests
             """.Replace("\r", ""), centre);
         var factory = triangle.Factory;
         for (int r = 0; r < s_grid.Height; r++)
-        for (int c = 0; c < s_grid.Width; c++)
-        {
-            var cell = factory.ToGeometry(new NetTopologySuite.Geometries.Envelope(c * 10, c * 10 + 10, 70 - r * 10, 80 - r * 10));
-            bool burnt = touched[r * 11 + c] == '#';
-            // Every cell whose area overlaps is burnt; a burnt cell at least touches (corner contacts count as touching).
-            if (cell.Intersection(triangle).Area > 0) Assert.True(burnt, $"cell ({c},{r}) overlaps but was not burnt");
-            if (burnt) Assert.True(cell.Intersects(triangle), $"cell ({c},{r}) burnt but does not touch");
-            if (centre[r * 11 + c] == '#') Assert.True(burnt);
-        }
+            for (int c = 0; c < s_grid.Width; c++)
+            {
+                var cell = factory.ToGeometry(new NetTopologySuite.Geometries.Envelope(c * 10, c * 10 + 10, 70 - r * 10, 80 - r * 10));
+                bool burnt = touched[r * 11 + c] == '#';
+                // Every cell whose area overlaps is burnt; a burnt cell at least touches (corner contacts count as touching).
+                if (cell.Intersection(triangle).Area > 0) Assert.True(burnt, $"cell ({c},{r}) overlaps but was not burnt");
+                if (burnt) Assert.True(cell.Intersects(triangle), $"cell ({c},{r}) burnt but does not touch");
+                if (centre[r * 11 + c] == '#') Assert.True(burnt);
+            }
     }
 
     [Fact]

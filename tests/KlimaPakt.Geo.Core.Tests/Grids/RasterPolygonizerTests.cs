@@ -72,13 +72,13 @@ public class RasterPolygonizerTests
         var field = new int[(w / 5 + 1) * (h / 5 + 1)];
         for (int i = 0; i < field.Length; i++) field[i] = rng.Next(4);
         for (int r = 0; r < h; r++)
-        for (int c = 0; c < w; c++)
-        {
-            int v = field[(r / 5) * (w / 5 + 1) + c / 5];
-            if (rng.NextDouble() < 0.15) v = rng.Next(4);
-            if (r < 12 && c < 12) v = (r + c) % 2 == 0 ? 1 : 0; // checkerboard: every corner a diagonal contact
-            classes[r * w + c] = v;
-        }
+            for (int c = 0; c < w; c++)
+            {
+                int v = field[(r / 5) * (w / 5 + 1) + c / 5];
+                if (rng.NextDouble() < 0.15) v = rng.Next(4);
+                if (r < 12 && c < 12) v = (r + c) % 2 == 0 ? 1 : 0; // checkerboard: every corner a diagonal contact
+                classes[r * w + c] = v;
+            }
         // A "C" of class 2 whose enclosed cell touches the outside at a corner (a hole touching its shell).
         int[] cShape = [2, 2, 2, 2, 0, 2, 2, 2, 0];
         for (int k = 0; k < 9; k++) classes[(h - 3 + k / 3) * w + (w - 3 + k % 3)] = cShape[k];
@@ -96,15 +96,15 @@ public class RasterPolygonizerTests
             Assert.Equal(components, cls.Geometry.NumGeometries);
         }
         for (int r = 0; r < h; r++)
-        for (int c = 0; c < w; c++)
-        {
-            var centre = new Coordinate(grid.CellCenterX(c), grid.CellCenterY(r));
-            foreach (var (value, locator) in locators)
+            for (int c = 0; c < w; c++)
             {
-                var where = locator.Locate(centre);
-                Assert.True(where == (value == classes[r * w + c] ? Location.Interior : Location.Exterior),
-                    $"cell ({c}, {r}) of class {classes[r * w + c]}: {where} in class {value}");
+                var centre = new Coordinate(grid.CellCenterX(c), grid.CellCenterY(r));
+                foreach (var (value, locator) in locators)
+                {
+                    var where = locator.Locate(centre);
+                    Assert.True(where == (value == classes[r * w + c] ? Location.Interior : Location.Exterior),
+                        $"cell ({c}, {r}) of class {classes[r * w + c]}: {where} in class {value}");
+                }
             }
-        }
     }
 }

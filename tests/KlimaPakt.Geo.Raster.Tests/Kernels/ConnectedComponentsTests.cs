@@ -95,16 +95,16 @@ public class ConnectedComponentsTests
                 cellsOf.Add(i);
                 int r = i / w, c = i % w;
                 for (int dr = -1; dr <= 1; dr++)
-                for (int dc = -1; dc <= 1; dc++)
-                {
-                    if ((dr == 0 && dc == 0) || (!eight && dr != 0 && dc != 0)) continue;
-                    int rr = r + dr, cc = c + dc;
-                    if (rr < 0 || rr >= h || cc < 0 || cc >= w) continue;
-                    int j = rr * w + cc;
-                    if (cls[j] != cls[start] || labels[j] != 0) continue;
-                    labels[j] = members.Count;
-                    queue.Enqueue(j);
-                }
+                    for (int dc = -1; dc <= 1; dc++)
+                    {
+                        if ((dr == 0 && dc == 0) || (!eight && dr != 0 && dc != 0)) continue;
+                        int rr = r + dr, cc = c + dc;
+                        if (rr < 0 || rr >= h || cc < 0 || cc >= w) continue;
+                        int j = rr * w + cc;
+                        if (cls[j] != cls[start] || labels[j] != 0) continue;
+                        labels[j] = members.Count;
+                        queue.Enqueue(j);
+                    }
             }
         }
         int kept = 0;
@@ -135,8 +135,8 @@ public class ConnectedComponentsTests
         var field = new int[(w / coarse + 2) * (h / coarse + 2)];
         for (int i = 0; i < field.Length; i++) field[i] = rng.Next(4);
         for (int r = 0; r < h; r++)
-        for (int c = 0; c < w; c++)
-            cls[r * w + c] = rng.NextDouble() < 0.05 ? rng.Next(4) : field[(r / coarse) * (w / coarse + 2) + c / coarse];
+            for (int c = 0; c < w; c++)
+                cls[r * w + c] = rng.NextDouble() < 0.05 ? rng.Next(4) : field[(r / coarse) * (w / coarse + 2) + c / coarse];
         var expected = new int[w * h];
         int expectedCount = FloodFill(cls, w, h, connectivity == Connectivity.Eight, minCells, expected);
         foreach (bool allCores in new[] { false, true })

@@ -23,23 +23,23 @@ public class CostDistanceTests
         {
             changed = false;
             for (int r = 0; r < h; r++)
-            for (int c = 0; c < w; c++)
-            {
-                int i = r * w + c;
-                if (double.IsInfinity(d[i])) continue;
-                for (int dr = -1; dr <= 1; dr++)
-                for (int dc = -1; dc <= 1; dc++)
+                for (int c = 0; c < w; c++)
                 {
-                    if (dr == 0 && dc == 0) continue;
-                    int nr = r + dr, nc = c + dc;
-                    if (nr < 0 || nc < 0 || nr >= h || nc >= w) continue;
-                    int j = nr * w + nc;
-                    if (!(cost[j] >= 0)) continue;
-                    double len = dr != 0 && dc != 0 ? Math.Sqrt(ew * ew + ns * ns) : dc != 0 ? ew : ns;
-                    double nd = d[i] + ((double)cost[i] + cost[j]) / 2 * len;
-                    if (nd < d[j] - 1e-12) { d[j] = nd; changed = true; }
+                    int i = r * w + c;
+                    if (double.IsInfinity(d[i])) continue;
+                    for (int dr = -1; dr <= 1; dr++)
+                        for (int dc = -1; dc <= 1; dc++)
+                        {
+                            if (dr == 0 && dc == 0) continue;
+                            int nr = r + dr, nc = c + dc;
+                            if (nr < 0 || nc < 0 || nr >= h || nc >= w) continue;
+                            int j = nr * w + nc;
+                            if (!(cost[j] >= 0)) continue;
+                            double len = dr != 0 && dc != 0 ? Math.Sqrt(ew * ew + ns * ns) : dc != 0 ? ew : ns;
+                            double nd = d[i] + ((double)cost[i] + cost[j]) / 2 * len;
+                            if (nd < d[j] - 1e-12) { d[j] = nd; changed = true; }
+                        }
                 }
-            }
         }
         return d;
     }

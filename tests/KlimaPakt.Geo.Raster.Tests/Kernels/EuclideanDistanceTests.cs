@@ -17,18 +17,18 @@ public class EuclideanDistanceTests
     {
         var d = new double[w * h];
         for (int r = 0; r < h; r++)
-        for (int c = 0; c < w; c++)
-        {
-            double best = double.PositiveInfinity;
-            for (int r2 = 0; r2 < h; r2++)
-            for (int c2 = 0; c2 < w; c2++)
+            for (int c = 0; c < w; c++)
             {
-                if (f[r2 * w + c2] == 0) continue;
-                double ex = (c - c2) * dx, ey = (r - r2) * dy;
-                best = Math.Min(best, ex * ex + ey * ey);
+                double best = double.PositiveInfinity;
+                for (int r2 = 0; r2 < h; r2++)
+                    for (int c2 = 0; c2 < w; c2++)
+                    {
+                        if (f[r2 * w + c2] == 0) continue;
+                        double ex = (c - c2) * dx, ey = (r - r2) * dy;
+                        best = Math.Min(best, ex * ex + ey * ey);
+                    }
+                d[r * w + c] = Math.Sqrt(best);
             }
-            d[r * w + c] = Math.Sqrt(best);
-        }
         return d;
     }
 
@@ -167,17 +167,17 @@ public class EuclideanDistanceRowsTests
         var f = EuclideanDistanceTests.RandomFeatures(w, h, 0.01, 11);
         var expected = new float[w * h];
         for (int r = 0; r < h; r++)
-        for (int c = 0; c < w; c++)
-        {
-            long best = long.MaxValue;
-            for (int i = 0; i < f.Length; i++)
+            for (int c = 0; c < w; c++)
             {
-                if (f[i] == 0) continue;
-                long ex = c - i % w, ey = r - i / w;
-                best = Math.Min(best, ex * ex + ey * ey);
+                long best = long.MaxValue;
+                for (int i = 0; i < f.Length; i++)
+                {
+                    if (f[i] == 0) continue;
+                    long ex = c - i % w, ey = r - i / w;
+                    best = Math.Min(best, ex * ex + ey * ey);
+                }
+                expected[r * w + c] = (float)Math.Sqrt(best * (cell * cell));
             }
-            expected[r * w + c] = (float)Math.Sqrt(best * (cell * cell));
-        }
         var cols = new FeatureColumns(w, h);
         cols.AddRows(0, h, f);
         cols.Complete();

@@ -25,32 +25,32 @@ public class FuzzyMembershipTests
     public void Membership_VectorPathsAllLengths_MatchScalarReference()
     {
         foreach (var (name, run, tol) in s_kernels)
-        foreach (int n in Lengths())
-        {
-            var x = Values(n, n);
-            var expected = new float[n];
-            run(x, expected, KernelPath.Scalar, false);
-            foreach (var path in VectorPaths)
+            foreach (int n in Lengths())
             {
-                var actual = new float[n];
-                run(x, actual, path, true);
-                AssertClose(expected, actual, tol, $"{name} n={n} {path}");
+                var x = Values(n, n);
+                var expected = new float[n];
+                run(x, expected, KernelPath.Scalar, false);
+                foreach (var path in VectorPaths)
+                {
+                    var actual = new float[n];
+                    run(x, actual, path, true);
+                    AssertClose(expected, actual, tol, $"{name} n={n} {path}");
+                }
             }
-        }
     }
 
     [Fact]
     public void Membership_InPlace_MatchesOutOfPlace()
     {
         foreach (var (name, run, tol) in s_kernels)
-        foreach (int n in new[] { 7, 8, 15, 17, 33, 255, LargeRagged })
-        {
-            var x = Values(n, 7 * n);
-            var expected = new float[n];
-            run(x, expected, KernelPath.Scalar, false);
-            run(x, x, KernelPath.Best, true);
-            AssertClose(expected, x, tol, $"{name} in place n={n}");
-        }
+            foreach (int n in new[] { 7, 8, 15, 17, 33, 255, LargeRagged })
+            {
+                var x = Values(n, 7 * n);
+                var expected = new float[n];
+                run(x, expected, KernelPath.Scalar, false);
+                run(x, x, KernelPath.Best, true);
+                AssertClose(expected, x, tol, $"{name} in place n={n}");
+            }
     }
 
     [Fact]

@@ -57,23 +57,23 @@ public class ZonalStatisticsTests
     public void ZonalStatistics_VectorRunsVsScalar_AllLengths()
     {
         foreach (int n in KernelTestData.Lengths())
-        foreach (var zones in new[] { RunZones(n, n), Enumerable.Range(0, n).Select(i => i * 7919 % 13).ToArray() })
-        {
-            var values = KernelTestData.Values(n, n + 1, nanShare: 0.1);
-            var expected = RasterKernels.ZonalStatistics(zones, values, 25, allCores: false, KernelPath.Scalar);
-            foreach (var path in KernelTestData.VectorPaths)
-            foreach (bool allCores in new[] { false, true })
+            foreach (var zones in new[] { RunZones(n, n), Enumerable.Range(0, n).Select(i => i * 7919 % 13).ToArray() })
             {
-                var actual = RasterKernels.ZonalStatistics(zones, values, 25, allCores, path);
-                Assert.Equal(expected.Count, actual.Count);
-                for (int i = 0; i < expected.Count; i++)
-                {
-                    var (e, a) = (expected[i], actual[i]);
-                    Assert.True(e.ZoneId == a.ZoneId && e.Count == a.Count && e.Min == a.Min && e.Max == a.Max && e.AreaSquareMeters == a.AreaSquareMeters,
-                        $"n={n} {path} allCores={allCores} zone {e.ZoneId}: {e} vs {a}");
-                    Assert.True(Math.Abs(e.Sum - a.Sum) <= 1e-12 * Math.Max(1, Math.Abs(e.Sum)) + 1e-9, $"n={n} {path} zone {e.ZoneId} sum {e.Sum} vs {a.Sum}");
-                }
+                var values = KernelTestData.Values(n, n + 1, nanShare: 0.1);
+                var expected = RasterKernels.ZonalStatistics(zones, values, 25, allCores: false, KernelPath.Scalar);
+                foreach (var path in KernelTestData.VectorPaths)
+                    foreach (bool allCores in new[] { false, true })
+                    {
+                        var actual = RasterKernels.ZonalStatistics(zones, values, 25, allCores, path);
+                        Assert.Equal(expected.Count, actual.Count);
+                        for (int i = 0; i < expected.Count; i++)
+                        {
+                            var (e, a) = (expected[i], actual[i]);
+                            Assert.True(e.ZoneId == a.ZoneId && e.Count == a.Count && e.Min == a.Min && e.Max == a.Max && e.AreaSquareMeters == a.AreaSquareMeters,
+                                $"n={n} {path} allCores={allCores} zone {e.ZoneId}: {e} vs {a}");
+                            Assert.True(Math.Abs(e.Sum - a.Sum) <= 1e-12 * Math.Max(1, Math.Abs(e.Sum)) + 1e-9, $"n={n} {path} zone {e.ZoneId} sum {e.Sum} vs {a.Sum}");
+                        }
+                    }
             }
-        }
     }
 }

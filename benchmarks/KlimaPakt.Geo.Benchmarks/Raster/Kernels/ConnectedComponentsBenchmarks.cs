@@ -24,11 +24,11 @@ public class ConnectedComponentsBenchmarks
         int n = Size;
         _classes = new int[(long)n * n];
         for (int r = 0; r < n; r++)
-        for (int c = 0; c < n; c++)
-        {
-            double v = Math.Sin(c * 0.011) + Math.Cos(r * 0.017) + 0.5 * Math.Sin((r + c) * 0.003);
-            _classes[(long)r * n + c] = v > 0.8 ? 2 : v > 0 ? 1 : 0;
-        }
+            for (int c = 0; c < n; c++)
+            {
+                double v = Math.Sin(c * 0.011) + Math.Cos(r * 0.017) + 0.5 * Math.Sin((r + c) * 0.003);
+                _classes[(long)r * n + c] = v > 0.8 ? 2 : v > 0 ? 1 : 0;
+            }
         _labels = new int[_classes.Length];
     }
 

@@ -24,8 +24,8 @@ public class CostDistanceBenchmarks
         int n = Size;
         _cost = new float[(long)n * n];
         for (int r = 0; r < n; r++)
-        for (int c = 0; c < n; c++)
-            _cost[(long)r * n + c] = 1 + 99 * (0.5f + 0.25f * MathF.Sin(c * 0.01f) + 0.25f * MathF.Cos(r * 0.013f));
+            for (int c = 0; c < n; c++)
+                _cost[(long)r * n + c] = 1 + 99 * (0.5f + 0.25f * MathF.Sin(c * 0.01f) + 0.25f * MathF.Cos(r * 0.013f));
         _accumulated = new float[_cost.LongLength];
         (double, double)[] fractions = [(0.2, 0.3), (0.5, 0.5), (0.8, 0.2), (0.3, 0.8), (0.7, 0.75)];
         _sources = fractions.Select(f => ((int)(f.Item1 * n), (int)(f.Item2 * n))).ToArray();

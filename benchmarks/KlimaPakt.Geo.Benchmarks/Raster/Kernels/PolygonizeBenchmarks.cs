@@ -27,12 +27,12 @@ public class PolygonizeBenchmarks
         _classes = new int[(long)n * n];
         var rng = new Random(5);
         for (int r = 0; r < n; r++)
-        for (int c = 0; c < n; c++)
-        {
-            double v = Math.Sin(c * 0.011) + Math.Cos(r * 0.017) + 0.5 * Math.Sin((r + c) * 0.003);
-            int k = Math.Clamp((int)((v + 2.5) * 1.2), 0, 5);
-            _classes[(long)r * n + c] = rng.NextDouble() < 0.01 ? rng.Next(6) : k;
-        }
+            for (int c = 0; c < n; c++)
+            {
+                double v = Math.Sin(c * 0.011) + Math.Cos(r * 0.017) + 0.5 * Math.Sin((r + c) * 0.003);
+                int k = Math.Clamp((int)((v + 2.5) * 1.2), 0, 5);
+                _classes[(long)r * n + c] = rng.NextDouble() < 0.01 ? rng.Next(6) : k;
+            }
     }
 
     [Benchmark]

@@ -29,19 +29,19 @@ public class RasterizeBenchmarks
         var zones = new List<(Geometry, int)>();
         double step = Size * Cell / 10;
         for (int i = 0; i < 10; i++)
-        for (int j = 0; j < 10; j++)
-        {
-            double cx = (i + 0.5) * step, cy = (j + 0.5) * step;
-            var ring = new Coordinate[3001];
-            for (int k = 0; k < 3000; k++)
+            for (int j = 0; j < 10; j++)
             {
-                double a = 2 * Math.PI * k / 3000;
-                double radius = step * (0.55 + 0.08 * Math.Sin(7 * a + i) + 0.04 * Math.Sin(23 * a + j) + 0.02 * Math.Sin(97 * a));
-                ring[k] = new Coordinate(cx + radius * Math.Cos(a), cy + radius * Math.Sin(a));
+                double cx = (i + 0.5) * step, cy = (j + 0.5) * step;
+                var ring = new Coordinate[3001];
+                for (int k = 0; k < 3000; k++)
+                {
+                    double a = 2 * Math.PI * k / 3000;
+                    double radius = step * (0.55 + 0.08 * Math.Sin(7 * a + i) + 0.04 * Math.Sin(23 * a + j) + 0.02 * Math.Sin(97 * a));
+                    ring[k] = new Coordinate(cx + radius * Math.Cos(a), cy + radius * Math.Sin(a));
+                }
+                ring[3000] = ring[0];
+                zones.Add((factory.CreatePolygon(ring), i * 10 + j + 1));
             }
-            ring[3000] = ring[0];
-            zones.Add((factory.CreatePolygon(ring), i * 10 + j + 1));
-        }
         _zones = [.. zones];
     }
 

@@ -66,8 +66,12 @@ internal sealed partial class GeoExceptionHandler(IProblemDetailsService problem
         else
         {
             LogUnexpected(logger, context.Request.Path, exception);
-            problem = new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Internal error",
-                Detail = "The request failed on the server. The error has been logged." };
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Internal error",
+                Detail = "The request failed on the server. The error has been logged."
+            };
         }
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });

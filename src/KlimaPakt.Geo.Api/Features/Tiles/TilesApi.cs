@@ -130,8 +130,13 @@ public static class TilesApi
                 layers = d.Layers.Select(l => l.Name),
                 figures = d.Figures.Select(f => new
                 {
-                    metric = f.Metric, label = f.Label, unit = f.Unit, aggregation = f.Aggregation.ToString().ToLowerInvariant(),
-                    numerator = f.Numerator, denominator = f.Denominator, scale = f.Aggregation == FigureAggregation.Ratio ? f.Scale : (double?)null,
+                    metric = f.Metric,
+                    label = f.Label,
+                    unit = f.Unit,
+                    aggregation = f.Aggregation.ToString().ToLowerInvariant(),
+                    numerator = f.Numerator,
+                    denominator = f.Denominator,
+                    scale = f.Aggregation == FigureAggregation.Ratio ? f.Scale : (double?)null,
                 }),
             }),
         });

@@ -24,7 +24,7 @@ public sealed class RedisOutputCacheTests(ApiFixture fixture) : IAsyncLifetime
         Assert.True(File.Exists(server), "redis-server is missing: apt-get install redis-server (scripts/test.sh installs it)");
         using (var listener = new TcpListener(IPAddress.Loopback, 0)) { listener.Start(); _port = ((IPEndPoint)listener.LocalEndpoint).Port; }
         _redis = Process.Start(new ProcessStartInfo(server, ["--port", _port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            { RedirectStandardOutput = true })!;
+        { RedirectStandardOutput = true })!;
         for (var i = 0; i < 100; i++)
         {
             try { using var probe = new TcpClient(); await probe.ConnectAsync(IPAddress.Loopback, _port); return; }
