@@ -95,7 +95,8 @@ public sealed class CommuneFigures(NpgsqlDataSource dataSource)
             SELECT run.kind, run.id, run.published_at, m.metric, m.value
             FROM results.commune_metrics m
             JOIN (SELECT DISTINCT ON (kind) id, kind, published_at FROM analysis_runs
-                  WHERE status = 'Published' ORDER BY kind, published_at DESC NULLS LAST) run ON run.id = m.run_id
+                  WHERE status = 'Published' AND region_id = (SELECT region_id FROM communes WHERE id = $1)
+                  ORDER BY kind, published_at DESC NULLS LAST) run ON run.id = m.run_id
             WHERE m.commune_id = $1
             ORDER BY run.kind, m.metric
             """, connection))

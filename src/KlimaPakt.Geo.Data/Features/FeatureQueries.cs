@@ -89,7 +89,7 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
         string Bind(object value) { parameters.Add(value); return "$" + parameters.Count; }
 
         if (query.Region is not null) where.Add($"r.code = {Bind(query.Region)}");
-        if (await RunFilterAsync(layer, query.Run, ct) is { } run) where.Add($"t.run_id = {Bind(run)}");
+        if (await RunFilterAsync(layer, query.Run, ct) is { } run) where.Add($"t.run_id = ANY({Bind(run)})");
         else if (layer.IsRunScoped) return null;
         if (query.Bbox is { } b)
         {
@@ -137,7 +137,7 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
         if (layer.IsRunScoped)
         {
             if (resolved is null) return null;
-            sql += " AND t.run_id = $2";
+            sql += " AND t.run_id = ANY($2)";
         }
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -186,6 +186,7 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
         return result;
     }
 
-    private async Task<Guid?> RunFilterAsync(PublishedLayer layer, Guid? run, CancellationToken ct) =>
-        !layer.IsRunScoped ? null : run ?? await runs.LatestPublishedAsync(layer.RunKind!, ct);
+    /// <summary>The runs a run-scoped layer's features come from: the one asked for, else each region's latest published; null when none.</summary>
+    private async Task<Guid[]?> RunFilterAsync(PublishedLayer layer, Guid? run, CancellationToken ct) =>
+        !layer.IsRunScoped ? null : run is { } one ? [one] : await runs.LatestPublishedAsync(layer.RunKind!, ct) is { Length: > 0 } latest ? latest : null;
 }

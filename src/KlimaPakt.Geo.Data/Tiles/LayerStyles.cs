@@ -105,10 +105,10 @@ public sealed class LayerStyles(NpgsqlDataSource dataSource, LayerRegistry regis
     /// <summary>A command over the layer's rows of its latest published run (all rows for input layers); null when no run is published.</summary>
     private async Task<NpgsqlCommand?> CommandAsync(PublishedLayer layer, string sql, CancellationToken ct)
     {
-        Guid? run = null;
-        if (layer.IsRunScoped && (run = await runs.LatestPublishedAsync(layer.RunKind!, ct)) is null) return null;
-        var command = dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, sql, run is null ? "true" : "t.run_id = $1"));
-        if (run is { } id) command.Parameters.Add(new NpgsqlParameter { Value = id });
+        Guid[]? run = null;
+        if (layer.IsRunScoped && (run = await runs.LatestPublishedAsync(layer.RunKind!, ct)).Length == 0) return null;
+        var command = dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, sql, run is null ? "true" : "t.run_id = ANY($1)"));
+        if (run is { } ids) command.Parameters.Add(new NpgsqlParameter { Value = ids });
         return command;
     }
 

@@ -52,16 +52,16 @@ public sealed class TileService(NpgsqlDataSource dataSource, LayerRegistry layer
         var work = new List<Task<byte[]?>>();
         foreach (var layer in selected)
         {
-            Guid? layerRun = null;
+            Guid[]? layerRuns = null;
             if (layer.IsRunScoped)
             {
-                layerRun = run ?? await runs.LatestPublishedAsync(layer.RunKind!, ct);
-                if (layerRun is null) continue; // nothing published yet: the layer is empty
-                usedRuns.Add(layerRun.Value);
+                layerRuns = run is { } one ? [one] : await runs.LatestPublishedAsync(layer.RunKind!, ct);
+                if (layerRuns.Length == 0) continue; // nothing published yet: the layer is empty
+                usedRuns.AddRange(layerRuns);
             }
             var sql = _sql.GetOrAdd(layer.Name + "@" + regions.Version, _ => TileSql.Build(layer, regions.Regions));
             if (!sql.Contains("$1", StringComparison.Ordinal)) continue; // no region has data yet
-            work.Add(RunLayerAsync(sql, z, x, y, layerRun, ct));
+            work.Add(RunLayerAsync(sql, z, x, y, layerRuns, ct));
         }
         // The layers of a composite tile are rendered concurrently, each on its own pooled connection (as Martin
         // does), and concatenated in the order asked for: an MVT tile is a sequence of layers.
@@ -71,14 +71,14 @@ public sealed class TileService(NpgsqlDataSource dataSource, LayerRegistry layer
         return new Tile(output.ToArray(), usedRuns);
     }
 
-    private async Task<byte[]?> RunLayerAsync(string sql, int z, int x, int y, Guid? run, CancellationToken ct)
+    private async Task<byte[]?> RunLayerAsync(string sql, int z, int x, int y, Guid[]? runIds, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = options.StatementTimeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter { Value = z, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = x, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = y, NpgsqlDbType = NpgsqlDbType.Integer });
-        if (run is { } id) command.Parameters.Add(new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlDbType.Uuid });
+        if (runIds is not null) command.Parameters.Add(new NpgsqlParameter { Value = runIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         return await command.ExecuteScalarAsync(ct) as byte[];
     }
 
@@ -151,13 +151,21 @@ public sealed class TileService(NpgsqlDataSource dataSource, LayerRegistry layer
 /// <summary>Finds runs: the latest published one of a kind, or whether an id exists.</summary>
 public sealed class RunLookup(NpgsqlDataSource dataSource)
 {
-    /// <summary>Id of the latest published run of <paramref name="kind"/>, or null.</summary>
-    public async Task<Guid?> LatestPublishedAsync(string kind, CancellationToken ct)
+    /// <summary>
+    /// The runs a layer of <paramref name="kind"/> shows by default: the latest published run of the kind in each region
+    /// (so a Liechtenstein run does not hide Luxembourg's), by region id; empty when none is published.
+    /// </summary>
+    public async Task<Guid[]> LatestPublishedAsync(string kind, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT id FROM analysis_runs WHERE kind = $1 AND status = 'Published' ORDER BY published_at DESC NULLS LAST LIMIT 1");
+        await using var command = dataSource.CreateCommand("""
+            SELECT DISTINCT ON (region_id) id FROM analysis_runs WHERE kind = $1 AND status = 'Published'
+            ORDER BY region_id, published_at DESC NULLS LAST
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = kind });
-        return await command.ExecuteScalarAsync(ct) is Guid id ? id : null;
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        return [.. ids];
     }
 
     /// <summary>Whether run <paramref name="id"/> exists and is published.</summary>

@@ -48,7 +48,7 @@ public static class TileSql
         var envelope = $"ST_TileEnvelope($1, $2, $3, margin => {Buffer}.0 / {Extent})";
         var properties = string.Concat(layer.Fields.Select(f => $"{f.Sql} AS \"{f.Name}\", "));
         var geometry = GeometryForZoom(layer);
-        var run = layer.IsRunScoped ? " AND t.run_id = $4" : "";
+        var run = layer.IsRunScoped ? " AND t.run_id = ANY($4)" : "";
         return $"""
               SELECT t.id, {properties}ST_AsMVTGeom(ST_Transform({geometry}, {Srid.WebMercator}), ST_TileEnvelope($1, $2, $3), {Extent}, {Buffer}, true) AS geom
               FROM {layer.TileRelation ?? layer.Relation} AS t

@@ -103,7 +103,7 @@ public sealed class ResultSchemaTests(BundledDatabaseFixture fixture)
               SELECT t.id, t.class AS "class", t.score_min AS "score_min", t.score_max AS "score_max", round(t.area_km2::numeric, 3) AS "area_km2", ST_AsMVTGeom(ST_Transform(t.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
               FROM (SELECT p.id, p.parent_id AS fid, p.run_id, p.region_id, r.class, r.score_min, r.score_max, r.area_km2, p.geom
              FROM results.wind_potential_tiles p JOIN results.wind_potential r ON r.id = p.parent_id) AS t
-              WHERE t.region_id = 7 AND t.run_id = $4
+              WHERE t.region_id = 7 AND t.run_id = ANY($4)
                 AND t.geom && ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), ST_MakeEnvelope(600000, 6300000, 750000, 6500000, 3857)), 2169)
             ) AS mvt WHERE mvt.geom IS NOT NULL
             """.ReplaceLineEndings("\n"), sql.ReplaceLineEndings("\n"));

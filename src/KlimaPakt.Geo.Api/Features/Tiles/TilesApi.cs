@@ -54,7 +54,7 @@ public static class TilesApi
         // A data version in the tile URL busts browser and CDN caches when a new run is published (Martin's pattern).
         var runIds = new List<Guid>();
         foreach (var layer in selected.Where(l => l.IsRunScoped))
-            if (await runs.LatestPublishedAsync(layer.RunKind!, ct) is { } id) runIds.Add(id);
+            runIds.AddRange(await runs.LatestPublishedAsync(layer.RunKind!, ct));
         // Several runs: a hash of their full ids (the first hex digits of a UUIDv7 are its timestamp and repeat for a minute).
         var distinct = runIds.Distinct().Order().ToList();
         var query = distinct.Count == 1 ? $"?run={distinct[0]}"

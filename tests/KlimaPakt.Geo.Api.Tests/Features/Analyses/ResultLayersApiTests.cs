@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using KlimaPakt.Geo.Data.Analyses;
+using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.IO.VectorTiles.Mapbox;
 using TileDefinition = NetTopologySuite.IO.VectorTiles.Tiles.Tile;
 
@@ -82,6 +83,27 @@ public sealed class ResultLayersApiTests(ApiFixture fixture)
         var pct = ev.GetProperty("figures").EnumerateArray().Single(f => f.GetProperty("metric").GetString() == "ev_covered_pct");
         Assert.Equal(("%", "ratio", "ev_covered_population", "population"), (pct.GetProperty("unit").GetString(), pct.GetProperty("aggregation").GetString(),
             pct.GetProperty("numerator").GetString(), pct.GetProperty("denominator").GetString()));
+    }
+
+    [Fact]
+    public async Task ResultLayers_RunsInTwoRegions_EachRegionServesItsLatestRun()
+    {
+        await fixture.RunAnalysesAsync(); // wind over Liechtenstein
+        var runs = fixture.Factory.Services.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>();
+        var lu = await runs.CreateAsync(new("wind", "lu", ["0204"], JsonDocument.Parse("""{"cellSizeMeters": 100, "outputCellSizeMeters": 200}""").RootElement));
+        Assert.Equal(KlimaPakt.Geo.Data.Entities.RunStatus.Published, (await runs.ExecuteAsync(lu.Id)).Status);
+        // The later Luxembourg run does not hide Liechtenstein's, nor the reverse: GeoJSON, tiles and commune figures.
+        var client = fixture.Client();
+        using var items = JsonDocument.Parse(await client.GetStringAsync("/collections/wind_communes/items?limit=100"));
+        var regions = items.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("region").GetString()).ToList();
+        Assert.Equal(1, regions.Count(r => r == "lu"));
+        Assert.Equal(11, regions.Count(r => r == "li"));
+        using var vaduz = await client.GetAsync("/tiles/wind_communes/11/1078/719");
+        Assert.Equal(HttpStatusCode.OK, vaduz.StatusCode);
+        using var figures = JsonDocument.Parse(await client.GetStringAsync("/regions/lu/communes/0204"));
+        Assert.Contains(figures.RootElement.GetProperty("metrics").EnumerateArray(), m => m.GetProperty("kind").GetString() == "wind");
+        using var vaduzFigures = JsonDocument.Parse(await client.GetStringAsync("/regions/li/communes/7001"));
+        Assert.Contains(vaduzFigures.RootElement.GetProperty("metrics").EnumerateArray(), m => m.GetProperty("kind").GetString() == "wind");
     }
 
     private static (double Lon, double Lat) FirstVertex(JsonElement geometry)
