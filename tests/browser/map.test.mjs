@@ -148,6 +148,12 @@ try {
   });
   check(badFigures.length === 0 && selected.metrics.length > 0,
     `each of the ${selected.metrics.length} figures shown with its served label, unit and decimals${badFigures.length ? '; not: ' + badFigures.map(m => m.metric).join(', ') : ''}`);
+  // What the figures rest on: one folded list per analysis, a line per input with its source (or "no data").
+  const sourceLines = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#commune-sources details')]
+    .map(d => [d.dataset.kind, [...d.querySelectorAll('li')].map(li => li.textContent)])));
+  check(['ev', 'wind'].every(k => (sourceLines[k] ?? []).some(l => /^buildings: [\d,]+ from osm_lu_city_buildings/.test(l)))
+    && (sourceLines.wind ?? []).some(l => /^power_lines: no data/.test(l)),
+    `the panel says what each analysis's figures rest on (wind: ${(sourceLines.wind ?? []).length} inputs, ev: ${(sourceLines.ev ?? []).length})`);
   const zoom = await page.evaluate(() => window.klimapakt.map.getZoom());
   check(zoom > 10, `the map zoomed to the commune (zoom ${zoom.toFixed(1)})`);
   await page.waitForFunction(() => window.klimapakt.map.loaded(), null, { timeout: 15000 });

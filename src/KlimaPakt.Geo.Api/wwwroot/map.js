@@ -302,6 +302,19 @@ async function showCommune(region, code) {
     rows.push([m.label, m.value == null ? '–' : `${number(m.value, m.decimals)}${m.unit ? (m.unit === '%' ? ' %' : ` ${m.unit}`) : ''}`]);
   }
   const figures = document.getElementById('commune-figures');
+  // What each analysis's figures rest on (its run's inputs and their sources), one line per input, folded.
+  const sources = (commune.sources ?? []).map(s => {
+    const details = document.createElement('details');
+    details.className = 'sources';
+    details.dataset.kind = s.kind;
+    const summary = document.createElement('summary');
+    summary.textContent = `${state.analyses?.[s.kind]?.title ?? s.kind}: what the figures rest on`;
+    const list = document.createElement('ul');
+    list.replaceChildren(...s.inputs.map(line => { const li = document.createElement('li'); li.textContent = line; return li; }));
+    details.append(summary, list);
+    return details;
+  });
+  document.getElementById('commune-sources').replaceChildren(...sources);
   figures.replaceChildren(...rows.flatMap(([k, v]) => {
     const dt = document.createElement('dt');
     dt.textContent = k;

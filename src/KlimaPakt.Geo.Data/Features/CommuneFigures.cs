@@ -14,6 +14,12 @@ namespace KlimaPakt.Geo.Data.Features;
 /// <param name="Decimals">Decimals to show.</param>
 public sealed record CommuneMetricValue(string Kind, Guid RunId, DateTimeOffset? PublishedAt, string Metric, double Value, string Label, string? Unit, int Decimals);
 
+/// <summary>What the figures of one run rest on: per input, its sources as the run logged them.</summary>
+/// <param name="Kind">Analysis kind.</param>
+/// <param name="RunId">Run.</param>
+/// <param name="Inputs">One line per input: source, rows, date, coverage, licence, or that the region had no data for it.</param>
+public sealed record RunSources(string Kind, Guid RunId, IReadOnlyList<string> Inputs);
+
 /// <summary>A commune's figures for the map's commune panel.</summary>
 /// <param name="Id">Commune id (its feature id in tiles and GeoJSON).</param>
 /// <param name="Region">Region code.</param>
@@ -26,7 +32,11 @@ public sealed record CommuneMetricValue(string Kind, Guid RunId, DateTimeOffset?
 /// <param name="Bbox">Bounding box in CRS84: minLon, minLat, maxLon, maxLat.</param>
 /// <param name="Metrics">Figures of each analysis's latest published run.</param>
 public sealed record CommuneSummary(int Id, string Region, string Code, string Name, string? Canton, int? Population, int? PopulationYear,
-    double AreaKm2, double[] Bbox, IReadOnlyList<CommuneMetricValue> Metrics);
+    double AreaKm2, double[] Bbox, IReadOnlyList<CommuneMetricValue> Metrics)
+{
+    /// <summary>What each of those runs rests on (its inputs' sources), by kind.</summary>
+    public IReadOnlyList<RunSources> Sources { get; init; } = [];
+}
 
 /// <summary>A region and how many communes it has.</summary>
 /// <param name="Code">Region code.</param>
@@ -111,7 +121,19 @@ public sealed class CommuneFigures(NpgsqlDataSource dataSource)
                     metric, reader.GetDouble(4), figure?.Label ?? metric, figure?.Unit, figure?.Decimals ?? 2));
             }
         }
-        return summary with { Metrics = metrics };
+        // What each run shown rests on: the per-input lines its log recorded (RunService writes them before computing).
+        var sources = new List<RunSources>();
+        var runIds = metrics.Select(m => m.RunId).Distinct().ToArray();
+        if (runIds.Length > 0)
+        {
+            await using var command = new NpgsqlCommand("SELECT id, kind, log FROM analysis_runs WHERE id = ANY($1) ORDER BY kind", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = runIds });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                sources.Add(new RunSources(reader.GetString(1), reader.GetGuid(0),
+                    [.. reader.GetFieldValue<string[]>(2).Where(l => l.StartsWith("input ", StringComparison.Ordinal)).Select(l => l["input ".Length..])]));
+        }
+        return summary with { Metrics = metrics, Sources = sources };
     }
 
     private static CommuneSummary Read(NpgsqlDataReader reader, IReadOnlyList<CommuneMetricValue> metrics) => new(
