@@ -55,8 +55,11 @@ public sealed record GPotParameters
     /// <c>G = −0.619·t'c·ln(u's) + (0.532·t'c − 0.962)·ln(u'c) − 0.455·t'c − 1.619</c>.
     /// </summary>
     /// <param name="conductivity">Ground thermal conductivity λ [W/m/K].</param>
+    /// <exception cref="GeoInputException">The conductivity is not positive and finite.</exception>
     public double GFunction(double conductivity)
     {
+        if (!(conductivity > 0) || !double.IsFinite(conductivity))
+            throw new GeoInputException($"Ground conductivity must be positive and finite (got {conductivity} W/m/K).");
         double alpha = conductivity / HeatCapacityJoulesPerCubicMeterKelvin;
         double tcS = SeasonDays * 86_400, tsS = LifetimeYears * 365 * 86_400, tcr = SeasonDays / 365;
         double rb2 = BoreholeRadiusMeters * BoreholeRadiusMeters;
@@ -70,6 +73,7 @@ public sealed record GPotParameters
     /// </summary>
     /// <param name="conductivity">Ground thermal conductivity λ [W/m/K].</param>
     /// <param name="groundTemperatureCelsius">T0 [°C]; null uses <see cref="GroundTemperatureCelsius"/>.</param>
+    /// <exception cref="GeoInputException">The conductivity is not positive and finite.</exception>
     public double PowerWatts(double conductivity, double? groundTemperatureCelsius = null)
     {
         double t0 = groundTemperatureCelsius ?? GroundTemperatureCelsius;

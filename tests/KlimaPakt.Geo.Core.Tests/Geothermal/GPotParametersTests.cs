@@ -100,4 +100,13 @@ public sealed class GPotParametersTests
     {
         Assert.Throws<GeoInputException>(new GPotParameters { BoreholeResistanceMeterKelvinPerWatt = 0 }.Validate);
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    public void PowerWatts_ConductivityNotPositive_Throws(double lambda)
+    {
+        Assert.Throws<GeoInputException>(() => new GPotParameters().PowerWatts(lambda));
+    }
 }
