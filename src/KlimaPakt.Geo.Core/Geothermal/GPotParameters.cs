@@ -87,7 +87,7 @@ public sealed record GPotParameters
     public double EnergyMwhPerYear(double conductivity, double? groundTemperatureCelsius = null) =>
         PowerWatts(conductivity, groundTemperatureCelsius) * 8760 / 1e6;
 
-    /// <summary>The scalar inputs of <see cref="RasterKernels.GPotPower"/>, with Rb resolved.</summary>
+    /// <summary>The scalar inputs of <see cref="RasterKernels.GPotPower(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in GPotConstants, KernelPath, bool)"/>, with Rb resolved.</summary>
     public GPotConstants ToKernelConstants() => new(HeatCapacityJoulesPerCubicMeterKelvin, SeasonDays,
         FluidTemperatureMinCelsius, BoreholeLengthMeters, BoreholeRadiusMeters, BoreholeResistance(), LifetimeYears);
 

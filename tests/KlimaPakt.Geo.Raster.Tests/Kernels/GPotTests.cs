@@ -150,4 +150,53 @@ public class GPotTests
         Assert.Throws<ArgumentException>(() => RasterKernels.GPotPower(new float[3], new float[2], new float[3], Defaults));
         Assert.Throws<ArgumentException>(() => RasterKernels.GPotPower(new float[3], new float[3], new float[2], Defaults));
     }
+
+    [Fact]
+    public void GPotPowerSeasonRaster_VectorPathsAllLengths_MatchScalarReference()
+    {
+        foreach (int n in Lengths())
+        {
+            // Ground of 0.3–4.5 W/m/K (every 41st cell −1 → NaN): with both λ near 0 and a short season G + 4π·λ·Rb
+            // nears 0 and the quotient is ill-conditioned in float on any path, so that corner is left out.
+            var lambda = Values(n, n, 0.3f, 4.5f);
+            for (int i = 5; i < n; i += 41) lambda[i] = -1f;
+            var t0 = Values(n, n + 1000, 5f, 15f);
+            // Seasons of 20–400 d (above 365 → NaN) and every 37th cell 0 or negative (→ NaN). Shorter seasons are
+            // left out for the same reason.
+            var tc = Values(n, n + 2000, 20f, 400f);
+            for (int i = 0; i < n; i += 37) tc[i] = -(i % 2);
+            var expected = new float[n];
+            RasterKernels.GPotPower(lambda, t0, tc, expected, Defaults, KernelPath.Scalar, false);
+            foreach (var path in VectorPaths)
+            {
+                var actual = new float[n];
+                RasterKernels.GPotPower(lambda, t0, tc, actual, Defaults, path, true);
+                AssertRelative(expected, actual, 1e-5, $"n={n} {path}");
+            }
+        }
+    }
+
+    [Fact]
+    public void GPotPowerSeasonRaster_ConstantSeason_MatchesConstantKernel()
+    {
+        int n = 1000;
+        var lambda = Values(n, 11, 0.5f, 4.5f);
+        var t0 = Values(n, 12, 5f, 15f);
+        var tc = Enumerable.Repeat(180f, n).ToArray();
+        var expected = new float[n];
+        var actual = new float[n];
+        RasterKernels.GPotPower(lambda, t0, expected, Defaults);
+        RasterKernels.GPotPower(lambda, t0, tc, actual, Defaults with { SeasonDays = 1 }); // the constant is ignored
+        AssertRelative(expected, actual, 1e-5, "season raster of 180 d");
+    }
+
+    [Fact]
+    public void GPotPowerSeasonRaster_Season240_MatchesPythonReference()
+    {
+        // q(2.2, 12, rc=2.0e6, tc=240, L=150) = 2095.26 W (Python, as above); the season comes from the raster.
+        var q = new float[1];
+        RasterKernels.GPotPower([2.2f], [12f], [240f], q,
+            Defaults with { HeatCapacityJoulesPerCubicMeterKelvin = 2.0e6, BoreholeLengthMeters = 150 });
+        Assert.InRange(q[0], 2095.26 * (1 - 2e-5), 2095.26 * (1 + 2e-5));
+    }
 }
