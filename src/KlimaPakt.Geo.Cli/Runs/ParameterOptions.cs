@@ -30,7 +30,7 @@ internal sealed class ParameterOptions
                 ?? char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
             var help = docs.GetValueOrDefault(property.Name, property.Name);
             if (defaults.TryGetProperty(jsonName, out var value) && value.ValueKind is not System.Text.Json.JsonValueKind.Null)
-                help += $" [default: {value.ToString().ToLowerInvariant() switch { var v when value.ValueKind == System.Text.Json.JsonValueKind.Number => value.GetRawText(), var v => v }}]";
+                help += $" [default: {(value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : value.GetRawText())}]";
             if (type.IsEnum) help += $" ({string.Join(" | ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))})";
             Option option = type == typeof(double) ? new Option<double?>("--" + Kebab(property.Name)) { Description = help }
                 : type == typeof(int) ? new Option<int?>("--" + Kebab(property.Name)) { Description = help }

@@ -15,11 +15,14 @@ namespace KlimaPakt.Geo.Core.EvCoverage;
 /// <param name="Chargers">Public chargers (after de-duplication) inside the commune.</param>
 /// <param name="ChargingPoints">Their charging points.</param>
 /// <param name="PowerKw">Their charging power (points × kW per point).</param>
-/// <param name="KwPerBev">Power per battery-electric vehicle (fleet shared by population), when the fleet is given.</param>
+/// <param name="Bevs">Battery-electric vehicles attributed to the commune (the region's fleet shared by population), when the fleet is given.</param>
 /// <param name="DistributionMethod">How the population was placed (buildings, places, uniform).</param>
 public sealed record CommuneCoverage(int CommuneId, double Population, double CoveredPopulation, double? NetworkCoveredPopulation,
-    int Chargers, int ChargingPoints, double PowerKw, double? KwPerBev, string DistributionMethod)
+    int Chargers, int ChargingPoints, double PowerKw, double? Bevs, string DistributionMethod)
 {
+    /// <summary>Public charging power per battery-electric vehicle (AFIR target 1.3 kW/BEV), when the fleet is given.</summary>
+    public double? KwPerBev => Bevs is { } b ? PowerKw / b : null;
+
     /// <summary>Covered share in percent.</summary>
     public double CoveredPercent => Population > 0 ? 100 * CoveredPopulation / Population : 0;
 
@@ -147,9 +150,9 @@ public static class EvCoverageCalculator
             var mine = Enumerable.Range(0, chargers.Count).Where(k => chargerCommune[k] == z).Select(k => chargers[k]).ToList();
             var points = mine.Sum(ch => ch.Points);
             var powerKw = points * parameters.PowerKwPerPoint;
-            double? kwPerBev = parameters.BevFleet is { } fleet && population[z] > 0 ? powerKw / (fleet * population[z] / totalPopulation) : null;
+            double? bevs = parameters.BevFleet is { } fleet && population[z] > 0 ? fleet * population[z] / totalPopulation : null;
             return new CommuneCoverage(c.CommuneId, population[z], coveredPopulation[z], networkPopulation?[z],
-                mine.Count, points, powerKw, kwPerBev, demand.Method[z]);
+                mine.Count, points, powerKw, bevs, demand.Method[z]);
         }).ToList();
     }
 

@@ -31,7 +31,6 @@ public static class AnalysisServices
     public static IServiceCollection AddAnalyses(this IServiceCollection services)
     {
         services.TryAddSingleton<IRunPublishedNotifier, NoRunPublishedNotifier>();
-        services.TryAddSingleton(new ResultsOptions());
         services.TryAddSingleton<RunService>();
         foreach (var (type, description) in Analyses)
         {

@@ -28,9 +28,6 @@ public sealed class EvCoverageAnalysis : IAnalysis
 
     private sealed record ServiceArea(Charger Charger, Geometry Area);
 
-    /// <summary>A commune's coverage with the battery-electric vehicles attributed to it (the fleet shared by population), when the fleet is given.</summary>
-    private sealed record FigureRow(CommuneCoverage Coverage, double? Bevs);
-
     private static readonly ResultTable<CommuneRow> Communes = ResultTable<CommuneRow>.Create("ev_commune_coverage", ResultGeometry.MultiPolygon, r => r.Commune.Boundary)
         .WithCommune(r => r.Coverage.CommuneId)
         .Text("code", "Commune code", r => r.Commune.Code)
@@ -70,16 +67,16 @@ public sealed class EvCoverageAnalysis : IAnalysis
         .Integer("merged_records", "Duplicate records merged into it", a => a.Charger.Merged.Count)
         .Build();
 
-    private static readonly CommuneFigureSet<FigureRow> Figures = new CommuneFigureSet<FigureRow>(f => f.Coverage.CommuneId)
-        .Sum("ev_covered_population", "Residents near a charger", null, f => f.Coverage.CoveredPopulation)
-        .Ratio("ev_covered_pct", "Share of residents near a charger", "%", "ev_covered_population", "population", 100, f => f.Coverage.CoveredPercent)
-        .Sum("ev_chargers", "Public chargers", null, f => f.Coverage.Chargers)
-        .Sum("ev_charging_points", "Charging points", null, f => f.Coverage.ChargingPoints)
-        .Ratio("ev_chargers_per_1000", "Chargers per 1,000 residents", null, "ev_chargers", "population", 1000, f => f.Coverage.ChargersPer1000)
-        .Ratio("ev_points_per_1000", "Charging points per 1,000 residents", null, "ev_charging_points", "population", 1000, f => f.Coverage.PointsPer1000)
-        .Sum("ev_power_kw", "Public charging power", "kW", f => f.Coverage.PowerKw)
+    private static readonly CommuneFigureSet<CommuneCoverage> Figures = new CommuneFigureSet<CommuneCoverage>(f => f.CommuneId)
+        .Sum("ev_covered_population", "Residents near a charger", null, f => f.CoveredPopulation)
+        .Ratio("ev_covered_pct", "Share of residents near a charger", "%", "ev_covered_population", "population", 100, f => f.CoveredPercent)
+        .Sum("ev_chargers", "Public chargers", null, f => f.Chargers)
+        .Sum("ev_charging_points", "Charging points", null, f => f.ChargingPoints)
+        .Ratio("ev_chargers_per_1000", "Chargers per 1,000 residents", null, "ev_chargers", "population", 1000, f => f.ChargersPer1000)
+        .Ratio("ev_points_per_1000", "Charging points per 1,000 residents", null, "ev_charging_points", "population", 1000, f => f.PointsPer1000)
+        .Sum("ev_power_kw", "Public charging power", "kW", f => f.PowerKw)
         .Sum("ev_bevs", "Battery-electric vehicles (fleet shared by population)", null, f => f.Bevs)
-        .Ratio("ev_kw_per_bev", "Charging power per BEV", "kW/BEV", "ev_power_kw", "ev_bevs", 1, f => f.Coverage.KwPerBev);
+        .Ratio("ev_kw_per_bev", "Charging power per BEV", "kW/BEV", "ev_power_kw", "ev_bevs", 1, f => f.KwPerBev);
 
     /// <summary>The description: parameters, inputs, result tables, layers and figures.</summary>
     public static AnalysisDescription Definition { get; } = new AnalysisDescription<EvCoverageParameters>(KindName, "EV-charger coverage",
@@ -173,13 +170,12 @@ public sealed class EvCoverageAnalysis : IAnalysis
             $"{(result.SitesForTarget >= 0 ? result.SitesForTarget.ToString(CultureInfo.InvariantCulture) : "no number of")} sites reach {parameters.TargetCoveragePercent} %");
 
         var byId = communes.All.ToDictionary(c => c.Id);
-        var totalPopulation = result.Communes.Sum(c => c.Population);
         return new RunOutput(ResultHash(result))
             .Rows(Communes, result.Communes.Select(f => new CommuneRow(f, byId[f.CommuneId])))
             .Rows(Gaps, result.Gaps)
             .Rows(Sites, result.Sites)
             .Rows(ServiceAreas, result.Chargers.Select(c => new ServiceArea(c, c.Record.Location.Buffer(parameters.RadiusMeters, 16))))
-            .Figures(Figures, result.Communes.Select(f => new FigureRow(f, parameters.BevFleet is { } fleet && totalPopulation > 0 ? fleet * f.Population / totalPopulation : null)));
+            .Figures(Figures, result.Communes);
     }
 
     /// <summary>Hash of the results in canonical form (values rounded to 1e-6): equal inputs and parameters give equal hashes.</summary>

@@ -88,7 +88,9 @@ public sealed class WindAnalysis : IAnalysis
 
     private static readonly CommuneFigureSet<CommuneWindFigures> Figures = new CommuneFigureSet<CommuneWindFigures>(f => f.CommuneId)
         .Sum("wind_eligible_km2", "Wind-eligible area", "km²", f => f.EligibleSquareMeters / 1e6)
-        .Ratio("wind_eligible_pct", "Wind-eligible share", "%", "wind_eligible_km2", "area_km2", 100, f => f.EligiblePercent)
+        .Sum("wind_grid_km2", "Area on the wind analysis grid", "km²", f => f.GridSquareMeters / 1e6)
+        // The share is of the commune's cells on the grid (CommuneWindFigures.EligiblePercent), so groups divide by that too.
+        .Ratio("wind_eligible_pct", "Wind-eligible share", "%", "wind_eligible_km2", "wind_grid_km2", 100, f => f.EligiblePercent)
         .Sum("wind_turbines", "Wind turbines", null, f => f.Turbines)
         .Sum("wind_capacity_mw", "Wind capacity", "MW", f => f.CapacityMegawatts)
         .Sum("wind_net_gwh", "Wind energy", "GWh/yr", f => f.NetGigawattHours);

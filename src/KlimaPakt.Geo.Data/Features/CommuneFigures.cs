@@ -131,7 +131,8 @@ public sealed class CommuneFigures(NpgsqlDataSource dataSource)
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 sources.Add(new RunSources(reader.GetString(1), reader.GetGuid(0),
-                    [.. reader.GetFieldValue<string[]>(2).Where(l => l.StartsWith("input ", StringComparison.Ordinal)).Select(l => l["input ".Length..])]));
+                    [.. reader.GetFieldValue<string[]>(2).Where(l => l.StartsWith(Runs.RunService.InputLogPrefix, StringComparison.Ordinal))
+                        .Select(l => l[Runs.RunService.InputLogPrefix.Length..])]));
         }
         return summary with { Metrics = metrics, Sources = sources };
     }

@@ -3,7 +3,6 @@ using KlimaPakt.Geo.Core.Errors;
 using KlimaPakt.Geo.Data.Analyses;
 using KlimaPakt.Geo.Raster.Gdal;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace KlimaPakt.Geo.Data.Runs;
 
@@ -41,21 +40,10 @@ internal static class RasterInputs
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
             sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
         }
-        // The raster's footprint (densified, so the reprojected edges stay close), intersected with the communes run.
-        await using (var command = new NpgsqlCommand("""
-            SELECT ST_Area(ST_Intersection(u.geom, ST_Transform(ST_Segmentize(ST_MakeEnvelope($1, $2, $3, $4, $5), greatest($3 - $1, $4 - $2) / 64), r.srid)))
-                   / NULLIF(ST_Area(u.geom), 0)
-            FROM regions r CROSS JOIN LATERAL (SELECT ST_Union(geom) AS geom FROM communes WHERE region_id = r.id AND ($7::text[] IS NULL OR code = ANY($7))) u
-            WHERE r.id = $6
-            """, connection))
-        {
-            foreach (var v in new object[] { grid.MinX, grid.MinY, grid.MaxX, grid.MaxY, grid.Srid, regionId }) command.Parameters.Add(new NpgsqlParameter { Value = v });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)communes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            var coverage = await command.ExecuteScalarAsync(ct) as double? ?? 0;
-            if (coverage < parameter.MinRegionCoverage)
-                throw new GeoInputException($"{Capitalised(parameter.Label)} '{nameOrPath}' covers {coverage:P1} of region '{regionCode}'{(communes is null ? "" : " (communes run)")}, " +
-                    $"less than the {parameter.MinRegionCoverage:P0} required.");
-        }
+        var coverage = await Import.RasterRegistry.CoverageAsync(connection, grid, regionId, communes, ct) ?? 0;
+        if (coverage < parameter.MinRegionCoverage)
+            throw new GeoInputException($"{Capitalised(parameter.Label)} '{nameOrPath}' covers {coverage:P1} of region '{regionCode}'{(communes is null ? "" : " (communes run)")}, " +
+                $"less than the {parameter.MinRegionCoverage:P0} required.");
         return (Path.GetFullPath(path), sha);
     }
 

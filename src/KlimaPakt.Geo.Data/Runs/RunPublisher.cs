@@ -36,7 +36,9 @@ internal sealed class RunPublisher(NpgsqlDataSource dataSource, ResultsOptions o
                 await table.WritePiecesAsync(connection, run.Id, ct);
             }
             await WriteFiguresAsync(connection, run.Id, output, ct);
-            foreach (var (name, path, _) in rasters) await RegisterAsync(connection, context, $"{run.Kind}_{run.Id:N}_{name}", path, ct);
+            // Each written GeoTIFF registered under the run's region; it covers the run by construction.
+            foreach (var (name, path, _) in rasters)
+                await Import.RasterRegistry.UpsertAsync(connection, $"{run.Kind}_{run.Id:N}_{name}", path, GeoTiff.ReadInfo(path), context.Region.Id, 1, ct);
             ct.ThrowIfCancellationRequested();
             await markPublished(connection, tx);
             await tx.CommitAsync(CancellationToken.None);
@@ -62,20 +64,5 @@ internal sealed class RunPublisher(NpgsqlDataSource dataSource, ResultsOptions o
             await copy.WriteAsync(value, NpgsqlDbType.Double, ct);
         }
         await copy.CompleteAsync(ct);
-    }
-
-    private static async Task RegisterAsync(NpgsqlConnection connection, RunContext context, string name, string path, CancellationToken ct)
-    {
-        var info = GeoTiff.ReadInfo(path);
-        var g = info.Grid;
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO rasters (region_id, name, path, content_sha256, srid, width, height, band_count, data_type,
-                                 origin_x, origin_y, cell_size_x, cell_size_y, no_data, region_coverage, footprint, registered_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, ST_Transform(ST_MakeEnvelope($10, $15, $16, $11, $5), 4326), now())
-            """, connection);
-        foreach (var v in new object?[] { context.Region.Id, name, Path.GetFullPath(path), Import.ImportService.Sha256Of(path), g.Srid, g.Width, g.Height, info.BandCount,
-            info.DataType, g.OriginX, g.OriginY, g.CellSizeX, g.CellSizeY, (object?)info.NoData ?? DBNull.Value, g.MinY, g.MaxX })
-            command.Parameters.Add(new NpgsqlParameter { Value = v ?? DBNull.Value });
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -29,6 +29,9 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _executing = new();
     private readonly RunPublisher _publisher = new(dataSource, results);
 
+    /// <summary>Prefix of the run-log lines that say what an input rests on (<see cref="Features.CommuneFigures"/> shows them).</summary>
+    public const string InputLogPrefix = "input ";
+
     /// <summary>Kinds that can run.</summary>
     public IReadOnlyCollection<string> Kinds => _analyses.Keys;
 
@@ -208,8 +211,8 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
         {
             var of = sources.Where(s => s.Table == input.Table).ToList();
             context.Log.Add(of.Count == 0
-                ? $"input {input.Name}: no data for region '{context.Region.Code}'"
-                : $"input {input.Name}: " + string.Join("; ", of.Select(s => $"{s.Rows:N0} from {s.SourceName}" +
+                ? $"{InputLogPrefix}{input.Name}: no data for region '{context.Region.Code}'"
+                : $"{InputLogPrefix}{input.Name}: " + string.Join("; ", of.Select(s => $"{s.Rows:N0} from {s.SourceName}" +
                     string.Concat(new[] { s.DataDate, s.Coverage, s.Licence }.OfType<string>().Select(x => $", {x}")))));
         }
     }

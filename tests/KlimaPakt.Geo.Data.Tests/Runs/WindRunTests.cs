@@ -37,7 +37,14 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
         Assert.Contains(run.Log, l => l.Contains("MODELLED", StringComparison.Ordinal));
         var id = run.Id;
         Assert.Equal(11L, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.wind_communes WHERE run_id = '{id}'"));
-        Assert.Equal(11L * 5, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.commune_metrics WHERE run_id = '{id}'"));
+        Assert.Equal(11L * 6, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.commune_metrics WHERE run_id = '{id}'"));
+        // The share's group aggregation is the ratio of its two stored sums: for one commune that is its share again.
+        Assert.True(await _db.ScalarAsync<bool>($"""
+            SELECT bool_and(abs(p.value - 100 * e.value / g.value) < 1e-9) FROM results.commune_metrics p
+            JOIN results.commune_metrics e ON e.run_id = p.run_id AND e.commune_id = p.commune_id AND e.metric = 'wind_eligible_km2'
+            JOIN results.commune_metrics g ON g.run_id = p.run_id AND g.commune_id = p.commune_id AND g.metric = 'wind_grid_km2'
+            WHERE p.run_id = '{id}' AND p.metric = 'wind_eligible_pct'
+            """));
         // Per-commune sums equal the region totals.
         var turbines = await _db.ScalarAsync<long>($"SELECT count(*) FROM results.wind_turbines WHERE run_id = '{id}'");
         Assert.Equal(turbines, await _db.ScalarAsync<long>($"SELECT sum(turbines) FROM results.wind_communes WHERE run_id = '{id}'"));

@@ -18,8 +18,9 @@ public sealed class LayerStyleTests
         Assert.Equal(7, colours.Count);
         Assert.Equal("#000000", colours[0]);
         Assert.Equal("#ffffff", colours[6]);
-        // Class 4 of 7 sits at the ramp's middle colour; class 2 a third of the way from #404040... (t = 2/3 of one step from #000000 + 0.667 steps).
+        // Class i of 7 sits at t = i/6 × 4 ramp steps: class 3 on the middle colour, class 1 at 2/3 of the first step
+        // (64 × 2/3 = 42.67 → 0x2b).
         Assert.Equal("#808080", colours[3]);
-        Assert.Equal("#2b2b2b", colours[1]); // 64 × 2/3 = 42.67 → 0x2b
+        Assert.Equal("#2b2b2b", colours[1]);
     }
 }
