@@ -1,3 +1,4 @@
+using KlimaPakt.Geo.Api.Features.Geothermal;
 using KlimaPakt.Geo.Api.Features.Health;
 using KlimaPakt.Geo.Api.Features.Map;
 using KlimaPakt.Geo.Api.Features.Ogc;
@@ -33,6 +34,7 @@ app.MapRegionsApi();
 app.MapRunsApi();
 app.MapTilesApi();
 app.MapOgcFeaturesApi();
+app.MapGeothermalApi();
 app.MapMapViewer();
 
 app.Run();

@@ -22,5 +22,6 @@ var root = new RootCommand(Description)
     KlimaPakt.Geo.Cli.Raster.RasterCommands.Create(),
     RunCommands.Create(),
     RunCommands.List(),
+    KlimaPakt.Geo.Cli.Geothermal.GeothermalCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -59,6 +59,7 @@ public static class GeoDatabase
         services.AddSingleton<ImportService>();
         services.AddSingleton<RasterRegistry>();
         services.AddSingleton<BundleImporter>();
+        services.AddSingleton<Analyses.BoreholeQuery>();
         services.AddAnalyses();
         return services;
     }

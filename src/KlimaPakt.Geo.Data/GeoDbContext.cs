@@ -57,6 +57,9 @@ public sealed class GeoDbContext(DbContextOptions<GeoDbContext> options) : DbCon
     /// <summary>EV-chargers layer.</summary>
     public DbSet<EvCharger> EvChargers => Set<EvCharger>();
 
+    /// <summary>Waste-heat sources.</summary>
+    public DbSet<HeatSource> HeatSources => Set<HeatSource>();
+
     /// <summary>Registered rasters.</summary>
     public DbSet<RegisteredRaster> Rasters => Set<RegisteredRaster>();
 

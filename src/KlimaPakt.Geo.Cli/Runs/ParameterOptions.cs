@@ -19,7 +19,10 @@ internal sealed class ParameterOptions
 
     public ParameterOptions(AnalysisDescription description)
     {
-        var docs = XmlDocs.Summaries(description.ParametersType);
+        // A record may inherit properties (geothermal's from the G.POT parameters): their docs are under the base type.
+        var docs = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var type = description.ParametersType; type is not null && type != typeof(object); type = type.BaseType)
+            foreach (var (name, summary) in XmlDocs.Summaries(type)) docs.TryAdd(name, summary);
         var defaults = description.Defaults;
         foreach (var property in description.ParametersType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {

@@ -8,7 +8,7 @@ namespace KlimaPakt.Geo.Core.Geothermal;
 /// conductivity λ is always given per cell or per point; ground temperature T0 is a raster or this constant. Stored
 /// with each run so a run can say which parameters produced it.
 /// </summary>
-public sealed record GPotParameters
+public record GPotParameters
 {
     /// <summary>Volumetric heat capacity of the ground ρc [J/m³/K]; default 2.5 MJ/m³/K.</summary>
     public double HeatCapacityJoulesPerCubicMeterKelvin { get; init; } = 2.5e6;
@@ -98,6 +98,14 @@ public sealed record GPotParameters
     /// <exception cref="GeoInputException">One or more parameters are out of range.</exception>
     public void Validate()
     {
+        var problems = Problems();
+        if (problems.Count > 0)
+            throw new GeoInputException($"Invalid G.POT parameters: {string.Join(" ", problems)}", problems);
+    }
+
+    /// <summary>Every problem with the G.POT parameters (empty: valid); Tlim is checked against the constant T0.</summary>
+    public List<string> Problems()
+    {
         var problems = new List<string>();
         void Positive(double v, string name, string unit)
         {
@@ -124,7 +132,6 @@ public sealed record GPotParameters
         {
             problems.Add("Borehole radius must exceed √n × pipe radius for the Shonder & Beck resistance.");
         }
-        if (problems.Count > 0)
-            throw new GeoInputException($"Invalid G.POT parameters: {string.Join(" ", problems)}", problems);
+        return problems;
     }
 }

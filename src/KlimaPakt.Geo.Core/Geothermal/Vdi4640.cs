@@ -97,4 +97,32 @@ public static class Vdi4640
     /// <param name="boreholeLengthMeters">Borehole length L [m].</param>
     public static double PowerPerBoreholeWatts(GroundClass groundClass, OperatingHours hours, double boreholeLengthMeters) =>
         SpecificExtractionRateWattsPerMeter(groundClass, hours) * boreholeLengthMeters;
+
+    /// <summary>The classes' names as parameters give them: kebab case of <see cref="GroundClass"/> (e.g. <c>moist-clay-loam</c>).</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = [.. Enum.GetValues<GroundClass>().Select(Name)];
+
+    /// <summary>The parameter name of a class: <c>MoistClayLoam</c> → <c>moist-clay-loam</c>.</summary>
+    /// <param name="groundClass">Ground class.</param>
+    public static string Name(GroundClass groundClass) =>
+        string.Concat(groundClass.ToString().Select((c, i) => (i > 0 && char.IsUpper(c) ? "-" : "") + char.ToLowerInvariant(c)));
+
+    /// <summary>Reads a class name (kebab case as <see cref="ClassNames"/>, or the enum's name), case-insensitively.</summary>
+    /// <param name="name">Class name.</param>
+    /// <param name="groundClass">The class, when known.</param>
+    public static bool TryParseClass(string? name, out GroundClass groundClass)
+    {
+        groundClass = default;
+        if (string.IsNullOrWhiteSpace(name)) return false;
+        foreach (var c in Enum.GetValues<GroundClass>())
+            if (string.Equals(Name(c), name, StringComparison.OrdinalIgnoreCase) || string.Equals(c.ToString(), name, StringComparison.OrdinalIgnoreCase))
+            { groundClass = c; return true; }
+        return false;
+    }
+
+    /// <summary>Yearly energy of one borehole [MWh/yr] under VDI 4640: midpoint rate × length × operating hours.</summary>
+    /// <param name="groundClass">Ground class.</param>
+    /// <param name="hours">Operating hours per year.</param>
+    /// <param name="boreholeLengthMeters">Borehole length L [m].</param>
+    public static double EnergyPerBoreholeMwhPerYear(GroundClass groundClass, OperatingHours hours, double boreholeLengthMeters) =>
+        PowerPerBoreholeWatts(groundClass, hours, boreholeLengthMeters) * (int)hours / 1e6;
 }

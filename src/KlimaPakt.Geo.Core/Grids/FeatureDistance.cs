@@ -44,6 +44,33 @@ public static class FeatureDistance
     }
 
     /// <summary>
+    /// Sets <paramref name="mask"/> to 1 on every cell whose centre lies within <paramref name="bufferMeters"/> of a cell
+    /// the features touch (0 elsewhere; with a zero buffer, the touched cells themselves): the exclusion and restriction
+    /// buffers of wind and geothermal.
+    /// </summary>
+    /// <param name="grid">Grid of the mask.</param>
+    /// <param name="features">Features in the grid's CRS.</param>
+    /// <param name="bufferMeters">Buffer [m], ≥ 0.</param>
+    /// <param name="mask">Row-major output mask (the grid's size); cleared first.</param>
+    /// <param name="distanceScratch">A float grid reused between calls (allocated on first use when a buffer is asked).</param>
+    /// <returns>True when at least one feature touches the grid.</returns>
+    public static bool WithinBuffer(GridSpec grid, IEnumerable<Geometry> features, double bufferMeters, Span<byte> mask, ref float[]? distanceScratch)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        int n = checked((int)grid.CellCount);
+        mask[..n].Clear();
+        if (!BurnAllTouched(grid, features, mask)) return false;
+        if (bufferMeters > 0)
+        {
+            distanceScratch ??= new float[n];
+            DistanceMeters(grid, mask, distanceScratch);
+            float b = (float)bufferMeters;
+            for (int i = 0; i < n; i++) mask[i] = distanceScratch[i] <= b ? (byte)1 : (byte)0;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Distance in metres from each cell centre to the nearest non-zero cell of <paramref name="mask"/> (NaN everywhere
     /// when the mask is empty).
     /// </summary>

@@ -63,9 +63,16 @@ public sealed record InputLayer(string Name, string Table, LayerGeometry Geometr
     /// </summary>
     public static readonly InputLayer PopulationCells = new("population_cells", "population_cells", LayerGeometry.Polygon, ["CNTR_ID", "class"], "Census population grid cells (e.g. GEOSTAT 1 km) with residents");
 
+    /// <summary>
+    /// Waste-heat sources (points) with their recoverable heat, class from <c>source</c>/<c>type</c> (incinerator,
+    /// data_centre, wastewater_plant, industry, …); the heat in MWh/yr from a <c>heat_mwh_per_year</c> attribute, or
+    /// <c>heat_mw</c> × 8760 h (continuous availability: an upper bound).
+    /// </summary>
+    public static readonly InputLayer HeatSources = new("heat_sources", "heat_sources", LayerGeometry.Point, ["source", "type", "man_made", "class"], "Waste-heat sources with their recoverable heat");
+
     /// <summary>Every typed input layer, in catalogue order.</summary>
     public static IReadOnlyList<InputLayer> All { get; } =
-        [Buildings, Roads, Railways, LandCover, Waterways, WaterBodies, ProtectedAreas, PowerLines, PowerSites, Places, EvChargers, PopulationCells];
+        [Buildings, Roads, Railways, LandCover, Waterways, WaterBodies, ProtectedAreas, PowerLines, PowerSites, Places, EvChargers, PopulationCells, HeatSources];
 
     /// <summary>Finds a layer by its public name, or throws <see cref="Errors.NotFoundException"/> listing the known names.</summary>
     public static InputLayer Named(string name) =>

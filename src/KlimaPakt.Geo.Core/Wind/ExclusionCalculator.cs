@@ -50,15 +50,11 @@ public static class ExclusionCalculator
         double tipHeightMeters, double minimumAreaSquareMeters, int coarseFactor, CancellationToken ct = default)
     {
         int n = checked((int)grid.CellCount);
-        var blocks = new CoarseAggregation(grid, coarseFactor);
-        var count = new byte[n];
-        var last = new byte[n];
+        var tally = new RuleTally(zones, new CoarseAggregation(grid, coarseFactor));
         var strict = new byte[n];
         var hit = new byte[n];
         float[]? distance = null;
-        var reports = new List<RuleCells>();
-        long regionCells = 0;
-        for (int i = 0; i < n; i++) if (zones[i] != 0) regionCells++;
+        var reports = new List<(ExclusionRule Rule, double Buffer, int Features)>();
         for (int r = 0; r < rules.Count; r++)
         {
             ct.ThrowIfCancellationRequested();
@@ -79,46 +75,17 @@ public static class ExclusionCalculator
             {
                 var geometries = layers.TryGetValue(rule.Layer, out var g) ? g.Where(rule.Selects).ToList() : [];
                 features = geometries.Count;
-                any = features > 0;
-                if (any)
-                {
-                    Array.Clear(hit);
-                    FeatureDistance.BurnAllTouched(grid, geometries, hit);
-                    if (buffer > 0)
-                    {
-                        distance ??= new float[n];
-                        FeatureDistance.DistanceMeters(grid, hit, distance);
-                        float b = (float)buffer;
-                        for (int i = 0; i < n; i++) hit[i] = distance[i] <= b ? (byte)1 : (byte)0;
-                    }
-                }
+                any = features > 0 && FeatureDistance.WithinBuffer(grid, geometries, buffer, hit, ref distance);
             }
-            long alone = 0, sequential = 0;
-            var coarse = any ? blocks.CountCells(zones, hit) : new int[blocks.Coarse.Width * blocks.Coarse.Height];
-            if (any)
-            {
-                byte order = (byte)Math.Min(r + 1, 255);
-                for (int i = 0; i < n; i++)
-                {
-                    if (hit[i] == 0 || zones[i] == 0) continue;
-                    alone++;
-                    if (count[i] == 0) sequential++;
-                    if (count[i] < 255) count[i]++;
-                    last[i] = order;
-                    if (rule.Strict) strict[i] = 1;
-                }
-            }
-            reports.Add(new RuleCells(rule, buffer, features, alone, 0, sequential, coarse));
+            tally.Add(any ? hit : default);
+            if (any && rule.Strict)
+                for (int i = 0; i < n; i++) if (hit[i] != 0 && zones[i] != 0) strict[i] = 1;
+            reports.Add((rule, buffer, features));
         }
         distance = null;
-        var unique = new long[rules.Count];
-        long excluded = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (count[i] == 0) continue;
-            excluded++;
-            if (count[i] == 1) unique[last[i] - 1]++;
-        }
+        var counts = tally.Finish();
+        var count = tally.HitCounts;
+        long regionCells = tally.RegionCells, excluded = tally.HitCells();
 
         // Eligible = region minus every exclusion; forced inclusions win over optional rules, never over strict ones.
         var eligible = hit; // reuse the scratch mask
@@ -147,6 +114,7 @@ public static class ExclusionCalculator
             for (int i = 0; i < n; i++)
                 if (eligible[i] != 0 && labels[i] == 0 && forced[i] == 0) { eligible[i] = 0; belowMinimum++; }
         }
-        return new Eligibility(eligible, forced, [.. reports.Select((x, r) => x with { Unique = unique[r] })], regionCells, excluded, forcedCells, belowMinimum);
+        return new Eligibility(eligible, forced, [.. reports.Select((x, r) => new RuleCells(x.Rule, x.Buffer, x.Features, counts[r].Alone, counts[r].Unique,
+            counts[r].Sequential, counts[r].CoarseHits))], regionCells, excluded, forcedCells, belowMinimum);
     }
 }

@@ -33,6 +33,42 @@ internal static class AnalysisSql
     }
 
     /// <summary>
+    /// The latest population figure of every commune of the run, by commune id; a commune without one stops the run
+    /// with a <see cref="Core.Errors.GeoInputException"/> naming it.
+    /// </summary>
+    public static async Task<Dictionary<int, int>> CommunePopulationsAsync(RunContext context, NpgsqlConnection connection, RunCommunes communes,
+        CancellationToken ct)
+    {
+        var populations = new Dictionary<int, int>();
+        await foreach (var (id, population) in Read(connection, """
+            SELECT DISTINCT ON (p.commune_id) p.commune_id, p.population FROM commune_populations p JOIN communes c ON c.id = p.commune_id
+            WHERE c.region_id = $1 ORDER BY p.commune_id, p.year DESC
+            """, ct, r => (r.GetInt32(0), r.GetInt32(1)), context.Region.Id)) populations[id] = population;
+        var without = communes.All.Where(c => !populations.ContainsKey(c.Id)).Select(c => c.Name).ToList();
+        if (without.Count > 0)
+            throw new Core.Errors.GeoInputException(
+                $"{without.Count} commune(s) of region '{context.Region.Code}' have no population figure: import one (klimapakt import population).", without);
+        return populations;
+    }
+
+    /// <summary>
+    /// The region's DEM (the first registered raster whose name says elevation) read onto <paramref name="grid"/>
+    /// (bilinear), its hash recorded as the run's <c>dem</c> input; null when the region has none.
+    /// </summary>
+    public static async Task<(float[] Cells, string Name)?> ElevationAsync(RunContext context, NpgsqlConnection connection, Raster.GridSpec grid,
+        CancellationToken ct)
+    {
+        await foreach (var (name, path, sha) in Read(connection, "SELECT name, path, content_sha256 FROM rasters WHERE region_id = $1 AND name ILIKE '%elevation%' ORDER BY name LIMIT 1",
+            ct, r => (r.GetString(0), r.GetString(1), r.GetString(2)), context.Region.Id))
+        {
+            context.InputHash("dem", sha);
+            context.Log.Add($"DEM: {name}");
+            return (Raster.Gdal.GeoTiff.ReadOnto(path, grid, Raster.Gdal.Resampling.Bilinear).Cells, name);
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Records with the run an MD5 of each input of its region — the communes, their population or a typed layer — over
     /// the content that matters (ids in the source, class, name, tags, geometry), not the row ids, so a re-import of the
     /// same file keeps the hash.

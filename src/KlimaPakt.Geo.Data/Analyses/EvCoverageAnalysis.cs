@@ -120,14 +120,7 @@ public sealed class EvCoverageAnalysis : IAnalysis
         var region = context.Region;
         await using var connection = await context.DataSource.OpenConnectionAsync(ct);
         var communes = await context.CommunesAsync(connection, ct);
-        var populations = new Dictionary<int, int>();
-        await foreach (var (id, population) in Read(connection, """
-            SELECT DISTINCT ON (p.commune_id) p.commune_id, p.population FROM commune_populations p JOIN communes c ON c.id = p.commune_id
-            WHERE c.region_id = $1 ORDER BY p.commune_id, p.year DESC
-            """, ct, r => (r.GetInt32(0), r.GetInt32(1)), region.Id)) populations[id] = population;
-        var withoutPopulation = communes.All.Where(c => !populations.ContainsKey(c.Id)).Select(c => c.Name).ToList();
-        if (withoutPopulation.Count > 0)
-            throw new GeoInputException($"{withoutPopulation.Count} commune(s) of region '{region.Code}' have no population figure: import one (klimapakt import population).", withoutPopulation);
+        var populations = await CommunePopulationsAsync(context, connection, communes, ct);
         var demands = communes.All.Select(c => new CommuneDemand(c.Id, c.Boundary, populations[c.Id])).ToList();
 
         var envelope = communes.Envelope;

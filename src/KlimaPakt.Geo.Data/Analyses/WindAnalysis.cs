@@ -165,14 +165,7 @@ public sealed class WindAnalysis : IAnalysis
             SELECT (ST_Dump(ST_PointOnSurface(geom))).geom FROM power_sites
             WHERE region_id = $1 AND class = 'generator' AND coalesce(tags->'generator:source', 'wind') = 'wind' AND geom && $2 ORDER BY id
             """, ct, r => r.GetFieldValue<Point>(0), region.Id, area)) existing.Add(pt);
-        float[]? elevation = null;
-        await foreach (var (name, path, sha) in Read(connection, "SELECT name, path, content_sha256 FROM rasters WHERE region_id = $1 AND name ILIKE '%elevation%' ORDER BY name LIMIT 1",
-            ct, r => (r.GetString(0), r.GetString(1), r.GetString(2)), region.Id))
-        {
-            context.InputHash("dem", sha);
-            elevation = GeoTiff.ReadOnto(path, grid, Resampling.Bilinear).Cells;
-            context.Log.Add($"DEM: {name}");
-        }
+        var elevation = (await ElevationAsync(context, connection, grid, ct))?.Cells;
         context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.All.Count} communes; " +
             string.Join(", ", layers.Select(l => $"{l.Key} {l.Value.Count}")) + $"; {existing.Count} existing turbines");
 

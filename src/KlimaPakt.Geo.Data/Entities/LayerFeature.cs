@@ -112,3 +112,10 @@ public sealed class PopulationCell : PolygonFeature
     /// <summary>Reference year of <see cref="Population"/> (the other years stay in the tags).</summary>
     public int Year { get; set; }
 }
+
+/// <summary>A waste-heat source with its recoverable heat (issue 12: matched to candidate district-heating areas).</summary>
+public sealed class HeatSource : PointFeature
+{
+    /// <summary>Recoverable heat [MWh/yr]: the <c>heat_mwh_per_year</c> attribute, or <c>heat_mw</c> × 8760 h; null when neither is given.</summary>
+    public double? HeatMwhPerYear { get; set; }
+}

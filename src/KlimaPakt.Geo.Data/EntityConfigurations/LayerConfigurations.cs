@@ -33,6 +33,8 @@ internal sealed class PowerSiteConfiguration() : LayerConfiguration<PowerSite>("
 internal sealed class PlaceConfiguration() : LayerConfiguration<Place>("places", "Point");
 internal sealed class EvChargerConfiguration() : LayerConfiguration<EvCharger>("ev_chargers", "Point");
 
+internal sealed class HeatSourceConfiguration() : LayerConfiguration<HeatSource>("heat_sources", "Point");
+
 internal sealed class PopulationCellConfiguration() : LayerConfiguration<PopulationCell>("population_cells", "MultiPolygon")
 {
     public override void Configure(EntityTypeBuilder<PopulationCell> b)

@@ -357,6 +357,67 @@ namespace KlimaPakt.Geo.Data.Migrations
                     b.ToTable("ev_chargers", (string)null);
                 });
 
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.HeatSource", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Class")
+                        .HasColumnType("text")
+                        .HasColumnName("class");
+
+                    b.Property<Point>("Geom")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point)")
+                        .HasColumnName("geom");
+
+                    b.Property<double?>("HeatMwhPerYear")
+                        .HasColumnType("double precision")
+                        .HasColumnName("heat_mwh_per_year");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("region_id");
+
+                    b.Property<string>("SourceFid")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_fid");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_id");
+
+                    b.Property<Dictionary<string, string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("hstore")
+                        .HasColumnName("tags");
+
+                    b.HasKey("Id")
+                        .HasName("pk_heat_sources");
+
+                    b.HasIndex("Geom")
+                        .HasDatabaseName("ix_heat_sources_geom");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geom"), "gist");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_heat_sources_source_id");
+
+                    b.HasIndex("RegionId", "Class")
+                        .HasDatabaseName("ix_heat_sources_region_id_class");
+
+                    b.ToTable("heat_sources", (string)null);
+                });
+
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.ImportSource", b =>
                 {
                     b.Property<int>("Id")
@@ -1256,6 +1317,23 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_ev_chargers_import_sources_source_id");
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.HeatSource", b =>
+                {
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_heat_sources_regions_region_id");
+
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.ImportSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_heat_sources_import_sources_source_id");
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.ImportSource", b =>
