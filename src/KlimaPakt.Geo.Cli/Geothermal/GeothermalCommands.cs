@@ -41,11 +41,22 @@ internal static class GeothermalCommands
         {
             var request = new BoreholeRequest
             {
-                Region = p.GetValue(region), X = p.GetValue(x), Y = p.GetValue(y), Longitude = p.GetValue(lon), Latitude = p.GetValue(lat),
-                LengthMeters = p.GetValue(length), ConductivityWattsPerMeterKelvin = p.GetValue(conductivity), GroundTemperatureCelsius = p.GetValue(groundTemperature),
-                FluidTemperatureMinCelsius = p.GetValue(fluid), SeasonDays = p.GetValue(season), BoreholeRadiusMeters = p.GetValue(boreholeRadius),
-                PipeRadiusMeters = p.GetValue(pipeRadius), Pipes = p.GetValue(pipes), GroutConductivityWattsPerMeterKelvin = p.GetValue(grout),
-                HeatCapacityJoulesPerCubicMeterKelvin = p.GetValue(heatCapacity), BoreholeResistanceMeterKelvinPerWatt = p.GetValue(resistance),
+                Region = p.GetValue(region),
+                X = p.GetValue(x),
+                Y = p.GetValue(y),
+                Longitude = p.GetValue(lon),
+                Latitude = p.GetValue(lat),
+                LengthMeters = p.GetValue(length),
+                ConductivityWattsPerMeterKelvin = p.GetValue(conductivity),
+                GroundTemperatureCelsius = p.GetValue(groundTemperature),
+                FluidTemperatureMinCelsius = p.GetValue(fluid),
+                SeasonDays = p.GetValue(season),
+                BoreholeRadiusMeters = p.GetValue(boreholeRadius),
+                PipeRadiusMeters = p.GetValue(pipeRadius),
+                Pipes = p.GetValue(pipes),
+                GroutConductivityWattsPerMeterKelvin = p.GetValue(grout),
+                HeatCapacityJoulesPerCubicMeterKelvin = p.GetValue(heatCapacity),
+                BoreholeResistanceMeterKelvinPerWatt = p.GetValue(resistance),
                 LifetimeYears = p.GetValue(lifetime),
             };
             var answer = await services.GetRequiredService<BoreholeQuery>().AnswerAsync(request, ct);

@@ -27,9 +27,22 @@ public static class GeothermalApi
     private static async Task<Ok<BoreholeAnswer>> Borehole([AsParameters] BoreholeQueryString q, BoreholeQuery query, CancellationToken ct) =>
         TypedResults.Ok(await query.AnswerAsync(new BoreholeRequest
         {
-            Region = q.Region, X = q.X, Y = q.Y, Longitude = q.Lon, Latitude = q.Lat, LengthMeters = q.Length, ConductivityWattsPerMeterKelvin = q.Conductivity,
-            GroundTemperatureCelsius = q.GroundTemperature, FluidTemperatureMinCelsius = q.FluidTemperatureMin, SeasonDays = q.SeasonDays,
-            BoreholeRadiusMeters = q.BoreholeRadius, PipeRadiusMeters = q.PipeRadius, Pipes = q.Pipes, GroutConductivityWattsPerMeterKelvin = q.GroutConductivity,
-            HeatCapacityJoulesPerCubicMeterKelvin = q.HeatCapacity, BoreholeResistanceMeterKelvinPerWatt = q.BoreholeResistance, LifetimeYears = q.LifetimeYears,
+            Region = q.Region,
+            X = q.X,
+            Y = q.Y,
+            Longitude = q.Lon,
+            Latitude = q.Lat,
+            LengthMeters = q.Length,
+            ConductivityWattsPerMeterKelvin = q.Conductivity,
+            GroundTemperatureCelsius = q.GroundTemperature,
+            FluidTemperatureMinCelsius = q.FluidTemperatureMin,
+            SeasonDays = q.SeasonDays,
+            BoreholeRadiusMeters = q.BoreholeRadius,
+            PipeRadiusMeters = q.PipeRadius,
+            Pipes = q.Pipes,
+            GroutConductivityWattsPerMeterKelvin = q.GroutConductivity,
+            HeatCapacityJoulesPerCubicMeterKelvin = q.HeatCapacity,
+            BoreholeResistanceMeterKelvinPerWatt = q.BoreholeResistance,
+            LifetimeYears = q.LifetimeYears,
         }, ct));
 }
