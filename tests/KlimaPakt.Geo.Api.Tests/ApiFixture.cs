@@ -46,8 +46,8 @@ public sealed class ApiFixture : IAsyncLifetime
     private readonly object _runsLock = new();
 
     /// <summary>
-    /// Publishes one real run of each analysis once for the assembly (EV over Luxembourg, wind over Liechtenstein at
-    /// 50 m), through the same RunService as the API.
+    /// Publishes one real run of each analysis once for the assembly (EV and geothermal at 100 m over Luxembourg, wind over
+    /// Liechtenstein at 50 m), through the same RunService as the API.
     /// </summary>
     public Task RunAnalysesAsync()
     {
@@ -57,9 +57,12 @@ public sealed class ApiFixture : IAsyncLifetime
     private async Task RunOnceAsync()
     {
         var runs = Factory.Services.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>();
+        // The bundle has no waste-heat layer: three hand-made sources give the geothermal run's match layer rows.
+        await Database.ImportHandMadeHeatSourcesAsync();
         foreach (var (kind, region, parameters) in new[]
         {
             ("ev", "lu", "{}"),
+            ("geothermal", "lu", """{"cellSizeMeters": 100}"""),
             ("wind", "li", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum"}"""),
         })
         {

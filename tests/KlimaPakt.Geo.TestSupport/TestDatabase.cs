@@ -70,6 +70,26 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>
+    /// Imports three HAND-MADE waste-heat sources into Luxembourg's <c>heat_sources</c> (test data, not real figures: the
+    /// bundle has no waste-heat layer): A, 20,000 MWh/yr on Kirchberg; B, 2 MW (17,520 MWh/yr) in Esch-sur-Alzette; C
+    /// without a heat figure in Clervaux (left out of the match).
+    /// </summary>
+    public async Task ImportHandMadeHeatSourcesAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("klimapakt-heat-");
+        var path = Path.Combine(folder.FullName, "test_heat_sources_hand_made.geojson");
+        await File.WriteAllTextAsync(path, """
+            {"type": "FeatureCollection", "features": [
+              {"type": "Feature", "properties": {"name": "Test source A", "source": "industry", "heat_mwh_per_year": "20000"}, "geometry": {"type": "Point", "coordinates": [6.1600, 49.6300]}},
+              {"type": "Feature", "properties": {"name": "Test source B", "source": "data_centre", "heat_mw": "2"}, "geometry": {"type": "Point", "coordinates": [5.9806, 49.4958]}},
+              {"type": "Feature", "properties": {"name": "Test source C", "source": "wastewater_plant"}, "geometry": {"type": "Point", "coordinates": [6.0275, 50.0547]}}
+            ]}
+            """);
+        await Imports.ImportLayerAsync(new LayerImportRequest("lu", "heat_sources", path));
+        folder.Delete(recursive: true);
+    }
+
     /// <summary>Runs a scalar query.</summary>
     public async Task<T> ScalarAsync<T>(string sql)
     {

@@ -99,6 +99,8 @@ public sealed class LayerRegistry
         ["power_sites"] = ("#c76b98", false),
         ["places"] = ("#303a8c", true),
         ["ev_chargers"] = ("#0f9fb0", true),
+        ["population_cells"] = ("#666666", false),
+        ["heat_sources"] = ("#e31a1c", false),
     };
 
     /// <summary>The published form of a typed input layer.</summary>
@@ -117,6 +119,7 @@ public sealed class LayerRegistry
             fields.Add(new("operator", "t.operator", FieldType.String, "Operator", Filterable: true));
             fields.Add(new("capacity", "t.capacity", FieldType.Integer, "Vehicles that can charge at once"));
         }
+        if (input == InputLayer.HeatSources) fields.Add(new("heat_mwh_per_year", "t.heat_mwh_per_year", FieldType.Number, "Recoverable heat in MWh/yr"));
         var minZoom = input.Name switch { "buildings" => 12, "land_cover" => 8, _ => 0 };
         var (colour, visible) = InputStyles.GetValueOrDefault(input.Name, ("#666666", false));
         return new PublishedLayer(input.Name, input.Description, input.Description, input.Table, input.Geometry, fields)

@@ -36,6 +36,8 @@ public sealed class LayerStyles(NpgsqlDataSource dataSource, LayerRegistry regis
     [
         "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
         "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#386cb0", "#f0027f", "#bf5b17",
+        "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363",
+        "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5", "#7f7f7f",
     ];
 
     /// <summary>The colour of <paramref name="layer"/>: its style's, else a palette colour no other layer of the catalogue has.</summary>

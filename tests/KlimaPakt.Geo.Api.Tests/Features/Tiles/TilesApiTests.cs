@@ -179,7 +179,8 @@ public sealed class TilesApiTests(ApiFixture fixture)
         // The commune's figures of the published run.
         var code = await fixture.ScalarAsync<string>("SELECT code FROM communes WHERE name = 'Luxembourg'");
         using var figures = JsonDocument.Parse(await client.GetStringAsync($"/regions/lu/communes/{code}"));
-        var metric = Assert.Single(figures.RootElement.GetProperty("metrics").EnumerateArray());
+        // (Other analyses' runs of the assembly may have figures for the commune too: only the test kind's are this run's.)
+        var metric = Assert.Single(figures.RootElement.GetProperty("metrics").EnumerateArray(), m => m.GetProperty("kind").GetString() == ApiFixture.ZonesKind);
         Assert.Equal(("test", "score_pct", 75.0), (metric.GetProperty("kind").GetString(), metric.GetProperty("metric").GetString(), metric.GetProperty("value").GetDouble()));
     }
 
