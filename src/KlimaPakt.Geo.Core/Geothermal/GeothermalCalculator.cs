@@ -99,29 +99,43 @@ public static class GeothermalCalculator
         // Each cell holds its share of a hectare's boreholes (the square layout per hectare, pro rata per cell), so the
         // supply per hectare is exactly the boreholes a hectare holds × their mean energy × the restriction factor.
         float boreholesPerCell = (float)(perHectare * grid.CellAreaSquareUnits / (HectareMeters * HectareMeters));
-        var supply = new float[n];
-        var free = new byte[n];
-        for (int i = 0; i < n; i++)
+        // One pass over the supply grid: per hectare and per commune, the supply, the region/restricted/limited cells and
+        // the mean energy of the unrestricted cells (row by row: the hectare index costs a division per row, not per cell).
+        int communeCount = inputs.Communes.Count;
+        var supplyHa = new double[h];
+        var energySumHa = new double[h];
+        var freeCellsHa = new int[h];
+        var regionHectareCells = new int[h];
+        var communeSupply = new double[communeCount];
+        var zoneCells = new long[communeCount];
+        var restrictedCells = new long[communeCount];
+        var limitedCells = new long[communeCount];
+        var hectareOfColumn = new int[grid.Width];
+        for (int col = 0; col < grid.Width; col++) hectareOfColumn[col] = col / factor;
+        for (int row = 0; row < grid.Height; row++)
         {
-            float e = energy[i], f = restrictionFactor[i];
-            supply[i] = zones[i] != 0 && float.IsFinite(e) && f > 0 ? e * f * boreholesPerCell : 0f;
-            free[i] = zones[i] != 0 && f > 0 && float.IsFinite(e) ? (byte)1 : (byte)0;
+            int start = row * grid.Width, hectareRow = row / factor * hectares.Width;
+            for (int col = 0; col < grid.Width; col++)
+            {
+                int i = start + col, z = zones[i];
+                if (z == 0) continue;
+                int k = hectareRow + hectareOfColumn[col];
+                regionHectareCells[k]++;
+                zoneCells[z - 1]++;
+                float e = energy[i], f = restrictionFactor[i];
+                if (f == 0) restrictedCells[z - 1]++;
+                else if (f < 1) limitedCells[z - 1]++;
+                if (!(f > 0) || !float.IsFinite(e)) continue;
+                float cellSupply = e * f * boreholesPerCell;
+                supplyHa[k] += cellSupply;
+                communeSupply[z - 1] += cellSupply;
+                energySumHa[k] += e;
+                freeCellsHa[k]++;
+            }
         }
-        var supplyHa = blocks.SumValues(zones, default, supply);
-        var meanEnergyHa = CoarseAggregation.Mean(blocks.SumValues(zones, free, energy), blocks.CountCells(zones, free));
-        var communeSupply = ZonalSums.Sum(zones, supply, inputs.Communes.Count);
-        var restrictedMask = new byte[n];
-        var limitedMask = new byte[n];
-        for (int i = 0; i < n; i++)
-        {
-            restrictedMask[i] = restrictionFactor[i] == 0 ? (byte)1 : (byte)0;
-            limitedMask[i] = restrictionFactor[i] is > 0 and < 1 ? (byte)1 : (byte)0;
-        }
-        var (zoneCells, restrictedCells) = ZonalSums.CountCells(zones, restrictedMask, inputs.Communes.Count);
-        var (_, limitedCells) = ZonalSums.CountCells(zones, limitedMask, inputs.Communes.Count);
-        var regionHectareCells = blocks.CountCells(zones);
+        var meanEnergyHa = CoarseAggregation.Mean(energySumHa, freeCellsHa);
         var ruleHits = counts.Select(c => c.CoarseHits).ToList();
-        restrictedMask = limitedMask = free = hit = [];
+        hit = [];
         ct.ThrowIfCancellationRequested();
 
         await stage("demand", 60);

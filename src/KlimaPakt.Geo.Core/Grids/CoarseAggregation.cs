@@ -49,8 +49,17 @@ public sealed class CoarseAggregation
         bool all = mask.IsEmpty;
         if (!all) CheckLength(mask.Length);
         var count = new int[Coarse.Width * Coarse.Height];
-        for (int i = 0; i < zones.Length; i++)
-            if (zones[i] != 0 && (all || mask[i] != 0)) count[CoarseCellOf(i)]++;
+        // Row by row, so the coarse index is one division per row and one per column, not a division per cell.
+        var blockOfColumn = BlockOfColumn();
+        for (int row = 0; row < Fine.Height; row++)
+        {
+            int start = row * Fine.Width, coarseRow = row / Factor * Coarse.Width;
+            for (int col = 0; col < Fine.Width; col++)
+            {
+                int i = start + col;
+                if (zones[i] != 0 && (all || mask[i] != 0)) count[coarseRow + blockOfColumn[col]]++;
+            }
+        }
         return count;
     }
 
@@ -68,8 +77,16 @@ public sealed class CoarseAggregation
         bool all = mask.IsEmpty;
         if (!all) CheckLength(mask.Length);
         var sum = new double[Coarse.Width * Coarse.Height];
-        for (int i = 0; i < zones.Length; i++)
-            if (zones[i] != 0 && (all || mask[i] != 0) && float.IsFinite(values[i])) sum[CoarseCellOf(i)] += values[i];
+        var blockOfColumn = BlockOfColumn();
+        for (int row = 0; row < Fine.Height; row++)
+        {
+            int start = row * Fine.Width, coarseRow = row / Factor * Coarse.Width;
+            for (int col = 0; col < Fine.Width; col++)
+            {
+                int i = start + col;
+                if (zones[i] != 0 && (all || mask[i] != 0) && float.IsFinite(values[i])) sum[coarseRow + blockOfColumn[col]] += values[i];
+            }
+        }
         return sum;
     }
 
@@ -99,6 +116,13 @@ public sealed class CoarseAggregation
         var majority = new int[counts.Length];
         for (int k = 0; k < majority.Length; k++) majority[k] = regionCells[k] > 0 && 2 * counts[k] >= regionCells[k] ? 1 : 0;
         return majority;
+    }
+
+    private int[] BlockOfColumn()
+    {
+        var block = new int[Fine.Width];
+        for (int col = 0; col < block.Length; col++) block[col] = col / Factor;
+        return block;
     }
 
     private void CheckLength(int length)

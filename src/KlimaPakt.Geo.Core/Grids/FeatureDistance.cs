@@ -60,7 +60,9 @@ public static class FeatureDistance
         int n = checked((int)grid.CellCount);
         mask[..n].Clear();
         if (!BurnAllTouched(grid, features, mask)) return false;
-        if (bufferMeters > 0)
+        // Distances run between cell centres, so the nearest centre other than a touched cell's own lies a cell size away:
+        // a buffer below the cell size keeps exactly the touched cells, without a distance transform.
+        if (bufferMeters >= Math.Min(grid.CellSizeX, grid.CellSizeY))
         {
             distanceScratch ??= new float[n];
             DistanceMeters(grid, mask, distanceScratch);
