@@ -55,6 +55,43 @@ public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliData
     }
 
     [Fact]
+    public async Task GeothermalBorehole_Json_ReferenceValuesAndEachInputsSource()
+    {
+        // λ 2, T0 10 °C, a 150 m borehole: Q scales with L, so 910.209 W × 1.5 = 1365.31 W; E = 11.9601 MWh/yr.
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "geothermal", "borehole", "--x", "1", "--y", "2", "--conductivity", "2",
+            "--ground-temperature", "10", "--length", "150", "--json");
+        Assert.Equal(0, code);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(1365.31, root.GetProperty("powerWatts").GetDouble(), 2);
+        Assert.Equal(11.9601, root.GetProperty("energyMwhPerYear").GetDouble(), 4);
+        foreach (var key in new[] { "boreholeResistance", "gFunction", "restricted", "inputs" }) Assert.True(root.TryGetProperty(key, out _), key);
+        Assert.Equal("given", root.GetProperty("inputs").GetProperty("length").GetProperty("source").GetString());
+        Assert.Equal("default", root.GetProperty("inputs").GetProperty("seasonDays").GetProperty("source").GetString());
+    }
+
+    [Theory]
+    [InlineData("--conductivity", "0", "Ground conductivity")]
+    [InlineData("--fluid-temperature-min", "11", "Minimum fluid temperature")]
+    [InlineData("--season-days", "366", "Heating season")]
+    public async Task GeothermalBorehole_BadParameter_ExitCode2WithTheProblem(string option, string value, string expected)
+    {
+        List<string> args = ["geothermal", "borehole", "--x", "1", "--y", "2", "--ground-temperature", "10", option, value];
+        if (option != "--conductivity") args.AddRange(["--conductivity", "2"]);
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, [.. args]);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, output);
+    }
+
+    [Fact]
+    public async Task GeothermalBorehole_PointOutsideTheRegion_ExitCode2()
+    {
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "geothermal", "borehole", "--region", "lu", "--x", "0", "--y", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("outside every commune of region 'lu'", output);
+    }
+
+    [Fact]
     public async Task RunEv_OneCommune_PublishedWithStageTimingsAndListed()
     {
         var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--commune", "0204", "--new-sites", "1");
