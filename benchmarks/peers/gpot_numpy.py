@@ -230,7 +230,11 @@ def summarize(out, size):
                               ("numpy_blocked", ours, "numpy_blocked (folded, strips) / ours, all cores"),
                               ("numpy", "klimapakt_simd_1core", "numpy / ours, one core (like for like: numpy is single-threaded)"),
                               ("numpy_blocked", "klimapakt_simd_1core", "numpy_blocked / ours, one core"),
-                              ("klimapakt_scalar_1core", "klimapakt_simd_1core", "our scalar / our SIMD, one core")):
+                              ("klimapakt_scalar_1core", "klimapakt_simd_1core", "our scalar / our SIMD (Best), one core"),
+                              ("klimapakt_simd_1core", "klimapakt_v256_1core", "our seconds, Best (Vector512) / Vector256, one core (> 1: Vector512 slower)"),
+                              ("klimapakt_simd_allcores", "klimapakt_v256_allcores", "our seconds, Best (Vector512) / Vector256, all cores"),
+                              ("numpy", "klimapakt_v256_allcores", "numpy / ours with Vector256, all cores"),
+                              ("numpy_blocked", "klimapakt_v256_allcores", "numpy_blocked / ours with Vector256, all cores")):
         m, rs = ratio(peer, mine)
         if rs:
             print(f"| {label} | {', '.join(f'{x:.2f}' for x in rs)} | **{m:.2f}x** |")

@@ -60,6 +60,9 @@ for r in $(seq 1 "$ROUNDS"); do
   $NP mem --data "$D" --impl numpy --reps "$REPS" $(o numpy) | tag "$r"
   $KP --one-core $(o kp_1core) | tag "$r"
   $NP mem --data "$D" --impl numpy_blocked --reps "$REPS" $(o numpy_blocked) | tag "$r"
+  # 256-bit vectors forced (KernelPath.Vector256): Best resolves to Vector512 on AVX-512 hardware
+  $KP --vector256 --one-core | tag "$r"
+  $KP --vector256 | tag "$r"
   # the scalar reference is slow and only informative: round 1 only, three repetitions
   [ "$r" = 1 ] && $KP --scalar --one-core --reps 3 --out "$OUT/o/kp_scalar.tif" | tag "$r"
 done

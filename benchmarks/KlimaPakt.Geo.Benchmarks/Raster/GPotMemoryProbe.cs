@@ -30,10 +30,11 @@ public static class GPotMemoryProbe
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--out": output = args[++i]; break;
                 case "--scalar": path = KernelPath.Scalar; break;
+                case "--vector256": path = KernelPath.Vector256; break;
                 case "--one-core": allCores = false; break;
                 case "--power": power = true; break;
                 default:
-                    Console.Error.WriteLine($"gpot-mem: unknown argument '{args[i]}' (--data DIR --reps N --out FILE --scalar --one-core --power)");
+                    Console.Error.WriteLine($"gpot-mem: unknown argument '{args[i]}' (--data DIR --reps N --out FILE --scalar|--vector256 --one-core --power)");
                     return 2;
             }
         }
@@ -63,7 +64,8 @@ public static class GPotMemoryProbe
         double median = times[times.Count / 2];
         if (output is not null) GeoTiff.Write(output, result, TiffCompression.None);
         int n = result.Cells.Length;
-        string impl = $"klimapakt_{(path == KernelPath.Scalar ? "scalar" : "simd")}_{(allCores ? "allcores" : "1core")}";
+        string name = path switch { KernelPath.Scalar => "scalar", KernelPath.Vector256 => "v256", _ => "simd" };
+        string impl = $"klimapakt_{name}_{(allCores ? "allcores" : "1core")}";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"impl\": \"{impl}\", \"quantity\": \"{(power ? "power_W" : "energy_MWh_per_yr")}\", \"cells\": {n}, \"kernel_median_s\": {median:F5}, \"kernel_min_s\": {times[0]:F5}, \"kernel_all_s\": [{string.Join(", ", times.Select(t => t.ToString("F4", CultureInfo.InvariantCulture)))}], \"cells_per_s\": {n / median:F0}, \"GBps_12B\": {n * 12.0 / median / 1e9:F2}}}"));
         return 0;

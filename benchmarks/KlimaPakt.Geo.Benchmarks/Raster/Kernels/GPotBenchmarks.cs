@@ -45,6 +45,9 @@ public class GPotBenchmarks
     public void EnergyVector256() => RasterKernels.GPotEnergy(_conductivity, _groundTemperature, _output, _constants, KernelPath.Vector256, allCores: false);
 
     [Benchmark]
+    public void EnergyVector256AllCores() => RasterKernels.GPotEnergy(_conductivity, _groundTemperature, _output, _constants, KernelPath.Vector256);
+
+    [Benchmark]
     public void EnergySimd() => RasterKernels.GPotEnergy(_conductivity, _groundTemperature, _output, _constants, KernelPath.Best, allCores: false);
 
     [Benchmark]
