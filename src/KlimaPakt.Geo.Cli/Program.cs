@@ -22,5 +22,7 @@ var root = new RootCommand(Description)
     KlimaPakt.Geo.Cli.Raster.RasterCommands.Create(),
     RunCommands.Create(),
     RunCommands.List(),
+    WorkerCommand.Create(),
+    KeyCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();
