@@ -23,6 +23,8 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Endpoints open to all (health) never look a key up: /health must answer while the database is away.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null) return AuthenticateResult.NoResult();
         string? key = null;
         if (Request.Headers.TryGetValue(HeaderName, out var header)) key = header.ToString();
         else if (AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var auth) && auth.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
