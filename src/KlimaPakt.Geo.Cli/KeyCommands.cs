@@ -15,9 +15,16 @@ internal static class KeyCommands
         var name = new Option<string>("--name") { Description = "Who holds the key (a person, a consultancy, the map)", Required = true };
         var role = new Option<string>("--role") { Description = "viewer, consultant (start and cancel its own runs) or admin (any run, imports, keys)", Required = true };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the key (for scripts)" };
-        var create = new Command("create", "Create a key; its text is printed this once (only its SHA-256 is stored).") { name, role, quiet };
+        var first = new Option<bool>("--first") { Description = "Only if no live key of this role exists (the main job's first admin key)" };
+        var create = new Command("create", "Create a key; its text is printed this once (only its SHA-256 is stored).") { name, role, quiet, first };
         create.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) =>
         {
+            var wanted = ApiKeyService.ParseRole(p.GetValue(role)!);
+            if (p.GetValue(first) && (await s.GetRequiredService<ApiKeyService>().ListAsync(ct)).FirstOrDefault(k => k.Role == wanted && k.RevokedAt is null) is { } existing)
+            {
+                AnsiConsole.MarkupLineInterpolated($"a {wanted.ToString().ToLowerInvariant()} key exists already ({existing.Prefix}, {existing.Name}); none created (klimapakt keys create makes another)");
+                return;
+            }
             var created = await s.GetRequiredService<ApiKeyService>().CreateAsync(p.GetValue(name)!, ApiKeyService.ParseRole(p.GetValue(role)!), ct);
             if (p.GetValue(quiet)) { Console.WriteLine(created.Secret); return; }
             AnsiConsole.MarkupLineInterpolated($"key [bold]{created.Key.Prefix}[/] ({created.Key.Role.ToString().ToLowerInvariant()}, {created.Key.Name}) created:");
