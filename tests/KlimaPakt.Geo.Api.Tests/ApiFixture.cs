@@ -4,7 +4,9 @@ using KlimaPakt.Geo.Data.Tiles;
 using KlimaPakt.Geo.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KlimaPakt.Geo.Api.Tests;
 
@@ -126,6 +128,11 @@ public sealed class GeoApiFactory(string connectionString, int changePollSeconds
         builder.UseSetting("Serving:ChangePollSeconds", changePollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services =>
         {
+            // KLIMAPAKT_DB, which ApiFixture sets for the assembly, wins over ConnectionStrings:Geo in Program: a
+            // factory on another database (LimitsApiTests) replaces the data source the service uses.
+            var dataSource = GeoDatabase.CreateDataSource(connectionString);
+            services.Replace(ServiceDescriptor.Singleton(dataSource));
+            services.ConfigureDbContext<GeoDbContext>(o => GeoDatabase.Configure(o, dataSource));
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",
                 "results.test_zones", LayerGeometry.Polygon, [new("score", "t.score", FieldType.Number, "Score (0–1)")])
             { RunKind = ApiFixture.ZonesKind, Attribution = "KlimaPakt tests" });

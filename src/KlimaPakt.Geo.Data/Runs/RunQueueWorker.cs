@@ -6,7 +6,7 @@ namespace KlimaPakt.Geo.Data.Runs;
 /// One worker: claims queued runs from PostgreSQL one at a time (a run uses the machine's cores) and executes them,
 /// until stopped. The API's background service and <c>klimapakt worker</c> both run it; any number of them share one
 /// database. A failing run never stops it: every failure is caught, logged, and the worker waits and goes on (while the
-/// database is away it retries with a growing pause).
+/// database is away it retries with a growing pause). Stopped while it executes a run, it puts the run back in the queue.
 /// </summary>
 public sealed partial class RunQueueWorker(RunService runs, RunOptions options, ILogger<RunQueueWorker> logger) : IDisposable
 {
@@ -48,9 +48,8 @@ public sealed partial class RunQueueWorker(RunService runs, RunOptions options, 
                     continue;
                 }
                 LogExecuting(runId, runs.WorkerLockId);
-                var final = await runs.ExecuteAsync(runId, null, ct);
+                var final = await runs.ExecuteClaimedAsync(runId, ct);
                 executed++;
-                if (final.Status == Entities.RunStatus.Failed && runs.LastFailure is { } failure) LogRunFailed(runId, final.Kind, failure);
                 LogFinished(runId, final.Kind, final.Status.ToString());
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -78,9 +77,6 @@ public sealed partial class RunQueueWorker(RunService runs, RunOptions options, 
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} ({Kind}) finished: {Status}")]
     private partial void LogFinished(Guid runId, string kind, string status);
-
-    [LoggerMessage(LogLevel.Error, "Run {RunId} ({Kind}) failed with an internal error")]
-    private partial void LogRunFailed(Guid runId, string kind, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "The database is unavailable; the worker retries in {Seconds} s")]
     private partial void LogDatabaseAway(double seconds);

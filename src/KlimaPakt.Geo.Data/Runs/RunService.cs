@@ -27,8 +27,9 @@ public sealed record RunRequest(string Kind, string Region, IReadOnlyList<string
 /// runs that a stopped process left behind as failed so they can be started again. Queued runs wait in PostgreSQL;
 /// any number of worker processes claim them (<see cref="ClaimNextAsync"/>, <c>FOR UPDATE SKIP LOCKED</c>).
 /// </summary>
-public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<GeoDbContext> contexts, IEnumerable<IAnalysis> analyses,
-    IRunPublishedNotifier notifier, ResultsOptions results, Import.ImportService imports, RunOptions options) : IAsyncDisposable
+public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFactory<GeoDbContext> contexts, IEnumerable<IAnalysis> analyses,
+    IRunPublishedNotifier notifier, ResultsOptions results, Import.ImportService imports, RunOptions options,
+    Microsoft.Extensions.Logging.ILogger<RunService>? logger = null) : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, IAnalysis> _analyses = analyses.ToDictionary(a => a.Description.Kind, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _executing = new();
@@ -173,8 +174,20 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _lease.DisposeAsync();
 
+    /// <inheritdoc />
+    public void Dispose() => _lease.Dispose();
+
     /// <summary>Runs a queued run to its end and returns it in its final state (published, failed or cancelled).</summary>
-    public async Task<AnalysisRun> ExecuteAsync(Guid runId, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    public Task<AnalysisRun> ExecuteAsync(Guid runId, IProgress<RunProgress>? progress = null, CancellationToken ct = default) =>
+        ExecuteCoreAsync(runId, progress, requeueOnStop: false, ct);
+
+    /// <summary>
+    /// As <see cref="ExecuteAsync"/>, for a run a worker claimed from the queue: when <paramref name="ct"/> stops the
+    /// worker (its process shuts down), the run goes back to the queue for another worker instead of ending cancelled.
+    /// </summary>
+    internal Task<AnalysisRun> ExecuteClaimedAsync(Guid runId, CancellationToken ct) => ExecuteCoreAsync(runId, null, requeueOnStop: true, ct);
+
+    private async Task<AnalysisRun> ExecuteCoreAsync(Guid runId, IProgress<RunProgress>? progress, bool requeueOnStop, CancellationToken ct)
     {
         AnalysisRun run;
         RunRegion region;
@@ -252,12 +265,14 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
             }
             catch (Exception e) when (IsDatabaseUnavailable(e))
             {
-                LastFailure = e;
+                if (logger is not null) LogAfterPublish(logger, run.Id, e);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            await FinishAsync(run, RunStatus.Cancelled, "cancelled on request");
+            var workerStopping = requeueOnStop && ct.IsCancellationRequested;
+            if (!workerStopping) await FinishAsync(run, RunStatus.Cancelled, "cancelled on request");
+            else if (!await RequeueAsync(run)) await FinishAsync(run, RunStatus.Failed, "interrupted: the worker running it stopped; start the run again");
         }
         catch (GeoInputException e)
         {
@@ -268,10 +283,10 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
             // Clients see the failure's kind, not its text (database messages, server paths); operators find the
             // detail in the process's log, where the worker writes it.
             run.Log.Add($"internal error: {e.GetType().Name}");
+            if (logger is not null) LogRunFailed(logger, run.Id, e);
             await FinishAsync(run, RunStatus.Failed, IsDatabaseUnavailable(e)
                 ? "the database became unavailable while the run computed; start it again"
                 : "internal error while computing the run (the service's log has the detail)");
-            LastFailure = e;
         }
         finally
         {
@@ -282,8 +297,33 @@ public sealed class RunService(NpgsqlDataSource dataSource, IDbContextFactory<Ge
         return run;
     }
 
-    /// <summary>The exception behind the last run that failed with an internal error in this process (for its log).</summary>
-    public Exception? LastFailure { get; private set; }
+    [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Error, "Run {RunId} failed; it is recorded as failed once the database answers")]
+    private static partial void LogRunFailed(Microsoft.Extensions.Logging.ILogger logger, Guid runId, Exception exception);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Warning, "Run {RunId} is published; its log or the cache eviction after it failed")]
+    private static partial void LogAfterPublish(Microsoft.Extensions.Logging.ILogger logger, Guid runId, Exception exception);
+
+    /// <summary>Puts a run whose worker is stopping back in the queue, as if it had not started (nothing of it was published).</summary>
+    private async Task<bool> RequeueAsync(AnalysisRun run)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("""
+                UPDATE analysis_runs SET status = 'Queued', stage = 'queued', progress_percent = 0, worker_lock = NULL, started_at = NULL,
+                       stage_timings_ms = '{}'::jsonb, log = '{}', cancel_requested = false
+                WHERE id = $1 AND status = 'Running'
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = run.Id });
+            if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0) return false;
+            run.Status = RunStatus.Queued;
+            return true;
+        }
+        catch (Exception e) when (IsDatabaseUnavailable(e))
+        {
+            return false;
+        }
+    }
+
 
     /// <summary>Whether <paramref name="e"/> (or an inner exception) says the database cannot be reached or went away.</summary>
     public static bool IsDatabaseUnavailable(Exception e)

@@ -8,7 +8,7 @@ namespace KlimaPakt.Geo.Data.Runs;
 /// process dies (killed, crashed, its machine gone) its session ends, the lock is released, and any worker's next
 /// <see cref="RunService.FailInterruptedAsync"/> marks its unfinished runs failed — at once, without timeouts.
 /// </summary>
-public sealed class RunWorkerLease(NpgsqlDataSource dataSource) : IAsyncDisposable
+public sealed class RunWorkerLease(NpgsqlDataSource dataSource) : IAsyncDisposable, IDisposable
 {
     /// <summary>The advisory lock's first key ("KP"), shared by every worker; the second is the lease's id.</summary>
     public const int LockClass = 0x4B50;
@@ -64,6 +64,25 @@ public sealed class RunWorkerLease(NpgsqlDataSource dataSource) : IAsyncDisposab
         {
             _gate.Release();
         }
+    }
+
+    /// <inheritdoc cref="DisposeAsync" />
+    public void Dispose()
+    {
+        if (_connection is not null)
+        {
+            try
+            {
+                using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1, $2)", _connection);
+                command.Parameters.Add(new NpgsqlParameter { Value = LockClass });
+                command.Parameters.Add(new NpgsqlParameter { Value = Id });
+                command.ExecuteScalar();
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException) { }
+            _connection.Dispose();
+        }
+        _connection = null;
+        _gate.Dispose();
     }
 
     /// <summary>Releases the lock (its runs, if any remain unfinished, become interrupted).</summary>

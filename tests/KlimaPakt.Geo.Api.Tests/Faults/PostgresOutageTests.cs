@@ -84,7 +84,9 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             }
             using (var post = await http.PostAsJsonAsync(At("/runs"), new { kind = "wind", region = "li" }))
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
-            await Task.Delay(3000); // the run meets the outage meanwhile
+            // The run meets the outage at its next database access (a stage's progress, at the latest its publishing).
+            for (var i = 0; i < 3000 && !api.Output.Contains($"Run {first} failed", StringComparison.Ordinal); i++) await Task.Delay(100);
+            Assert.Contains($"Run {first} failed", api.Output);
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(At("/health/live"))).StatusCode);
             Assert.False(api.Process.HasExited);
 
