@@ -22,7 +22,7 @@ internal static class KeyCommands
             var wanted = ApiKeyService.ParseRole(p.GetValue(role)!);
             if (p.GetValue(first) && (await s.GetRequiredService<ApiKeyService>().ListAsync(ct)).FirstOrDefault(k => k.Role == wanted && k.RevokedAt is null) is { } existing)
             {
-                AnsiConsole.MarkupLineInterpolated($"a {wanted.ToString().ToLowerInvariant()} key exists already ({existing.Prefix}, {existing.Name}); none created (klimapakt keys create makes another)");
+                AnsiConsole.MarkupLineInterpolated($"a live key of role {wanted.ToString().ToLowerInvariant()} exists already ({existing.Prefix}, {existing.Name}); none created (klimapakt keys create makes another)");
                 return;
             }
             var created = await s.GetRequiredService<ApiKeyService>().CreateAsync(p.GetValue(name)!, ApiKeyService.ParseRole(p.GetValue(role)!), ct);
