@@ -28,6 +28,7 @@ builder.AddTileServing();
 
 var app = builder.Build();
 
+app.UseGeoClientAddress(); // X-Forwarded-For from trusted proxies only
 app.UseGeoAudit();        // every write, with its final answer
 app.UseGeoProblems();
 app.UseStatusCodePages();

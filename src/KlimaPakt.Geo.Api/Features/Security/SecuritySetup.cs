@@ -14,6 +14,13 @@ public sealed class SecurityOptions
     /// the map works without a key. Writes always need one.
     /// </summary>
     public bool RequireKeyForReads { get; set; }
+
+    /// <summary>
+    /// Networks (CIDR, e.g. <c>10.0.0.0/8</c>) of the reverse proxies in front of the service: from them, the client's
+    /// address is taken from <c>X-Forwarded-For</c> — for the audit and the per-address rate limits. Empty (default):
+    /// the connection's address is the client's, and forwarded headers are ignored (a client cannot forge them).
+    /// </summary>
+    public string[] TrustedProxyNetworks { get; set; } = [];
 }
 
 /// <summary>The authorization policies, by what they allow.</summary>
@@ -61,6 +68,16 @@ public static class SecuritySetup
         return services;
     }
 
+    /// <summary>The client's address behind trusted proxies (<see cref="SecurityOptions.TrustedProxyNetworks"/>); first in the pipeline.</summary>
+    public static IApplicationBuilder UseGeoClientAddress(this IApplicationBuilder app)
+    {
+        var networks = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.TrustedProxyNetworks;
+        if (networks.Length == 0) return app;
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor };
+        foreach (var network in networks) forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        return app.UseForwardedHeaders(forwarded);
+    }
+
     /// <summary>
     /// The audit of every write: first in the pipeline, so that it sees the final answer (after the exception handler's
     /// and authorization's refusals) and the key that authentication found further in.
@@ -78,7 +95,8 @@ public static class SecuritySetup
 /// <summary>
 /// Records every write request — POST, PUT, PATCH, DELETE — after it is answered: the key (or anonymous), method,
 /// path, status, client address and the run it touched. Refused writes are recorded too: they are what an audit is for.
-/// A failure to write the entry (the database away) is logged; it does not change the answer.
+/// A failure to write the entry (the database away) is logged; it does not change the answer. The entry is written
+/// when the answer starts (Response.OnStarting), after the exception handler and authorization have set its status.
 /// </summary>
 internal sealed partial class AuditMiddleware(RequestDelegate next, AuditLog audit, ILogger<AuditMiddleware> logger)
 {
@@ -89,14 +107,9 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditLog aud
             await next(context);
             return;
         }
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            await WriteAsync(context);
-        }
+        // Written as the answer starts: its status is final then, and no client sees an answer before its entry exists.
+        context.Response.OnStarting(() => WriteAsync(context));
+        await next(context);
     }
 
     private async Task WriteAsync(HttpContext context)
@@ -120,8 +133,9 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditLog aud
                 Target = target is null ? null : Clean(target, 200),
             }, CancellationToken.None);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException or Microsoft.EntityFrameworkCore.DbUpdateException)
+        catch (Exception e)
         {
+            // Whatever went wrong, the answer goes out: an audit failure must not turn a 4xx into a broken response.
             LogAuditFailed(logger, context.Request.Method, path.Length > 200 ? path[..200] : path, e);
         }
     }

@@ -164,6 +164,24 @@ public sealed class LimitsApiTests(SmallDatabaseFixture fixture) : IClassFixture
         Assert.NotEqual(HttpStatusCode.Unauthorized, (await Client(factory).GetAsync("/health")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("10.1.2.3", "203.0.113.7")]   // from the trusted proxy network: the forwarded address is the client's
+    [InlineData("192.0.2.1", "192.0.2.1")]    // from elsewhere: X-Forwarded-For is the client's own claim, ignored
+    public async Task ClientAddress_ForwardedOnlyByTrustedProxies_InTheAudit(string connection, string expected)
+    {
+        await using var factory = fixture.Factory(("Security:TrustedProxyNetworks:0", "10.0.0.0/8"));
+        var marker = Guid.NewGuid();
+        var context = await factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = "DELETE";
+            c.Request.Path = $"/runs/{marker}";
+            c.Request.Headers["X-Forwarded-For"] = "203.0.113.7";
+            c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(connection);
+        });
+        Assert.Equal(401, context.Response.StatusCode);
+        Assert.Equal(expected, await fixture.Database.ScalarAsync<string>($"SELECT client_address FROM audit_log WHERE path = '/runs/{marker}'"));
+    }
+
     [Fact]
     public async Task JsonDeeperThanTheLimit_400Problem()
     {
