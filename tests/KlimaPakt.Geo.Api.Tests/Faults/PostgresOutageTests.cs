@@ -12,7 +12,7 @@ namespace KlimaPakt.Geo.Api.Tests.Faults;
 
 /// <summary>
 /// The service as a process on a PostgreSQL cluster of its own (port 55499; the shared test server is never
-/// stopped): PostgreSQL stopped while a run computes → 503 problem+json and /health unhealthy, the process lives on;
+/// stopped): a body over the size limit → 413; PostgreSQL stopped while a run computes → 503 problem+json and /health unhealthy, the process lives on;
 /// PostgreSQL back → answers again without a restart, the run marked failed, the next run published; the service
 /// killed mid-run → the run marked failed when it starts again, nothing of it published.
 /// </summary>
@@ -65,6 +65,13 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             }
             static bool Computing(JsonElement r) => r.GetProperty("status").GetString() == "running" && r.GetProperty("stage").GetString() is not ("starting" or "claimed" or "load inputs");
             static bool Ended(JsonElement r) => r.GetProperty("status").GetString() is "published" or "failed" or "cancelled";
+
+            // 0. Kestrel's body limit (the test host enforces none): 2 MB of JSON against Limits:MaxRequestBodyKilobytes = 1,024.
+            using (var huge = await http.PostAsync(At("/runs"), new StringContent("{\"kind\": \"" + new string('k', 2_000_000) + "\"}", System.Text.Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+                Assert.Equal("application/problem+json", huge.Content.Headers.ContentType?.MediaType);
+            }
 
             // 1. PostgreSQL stops while a run computes.
             var first = await StartAsync(10);
