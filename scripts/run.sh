@@ -28,5 +28,9 @@ ANALYSES=(ev:lu wind:lu wind:li geothermal:lu)
 for run in "${ANALYSES[@]}"; do
   echo "== running ${run%%:*} on ${run##*:}"; "${CLI[@]}" run "${run%%:*}" --region "${run##*:}"
 done
+# Writes (POST/DELETE /runs, imports, keys) need a key; reads stay open (docs/security.md). The first admin key is
+# created once and printed here — only its SHA-256 is stored, so keep it; `klimapakt keys create` makes more.
+echo "== API keys"
+"${CLI[@]}" keys create --name "main job admin" --role admin --first
 echo "== serving http://127.0.0.1:$PORT/ (Ctrl-C stops)"
 exec dotnet "$ROOT/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$ROOT/src/KlimaPakt.Geo.Api"

@@ -1,10 +1,12 @@
 using KlimaPakt.Geo.Api.Features.Geothermal;
 using KlimaPakt.Geo.Api.Features.Health;
+using KlimaPakt.Geo.Api.Features.Limits;
 using KlimaPakt.Geo.Api.Features.Map;
 using KlimaPakt.Geo.Api.Features.Ogc;
 using KlimaPakt.Geo.Api.Features.Problems;
 using KlimaPakt.Geo.Api.Features.Regions;
 using KlimaPakt.Geo.Api.Features.Runs;
+using KlimaPakt.Geo.Api.Features.Security;
 using KlimaPakt.Geo.Api.Features.Tiles;
 using KlimaPakt.Geo.Data;
 using KlimaPakt.Geo.Data.Runs;
@@ -14,9 +16,12 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddGeoData(GeoDatabase.ResolveConnectionString(builder.Configuration.GetConnectionString("Geo")),
-    results => builder.Configuration.GetSection(ResultsOptions.Section).Bind(results));
+    results => builder.Configuration.GetSection(ResultsOptions.Section).Bind(results),
+    runs => builder.Configuration.GetSection(RunOptions.Section).Bind(runs));
 builder.Services.AddGeoServing();
 builder.Services.AddGeoProblems();
+builder.Services.AddGeoSecurity(builder.Configuration);
+builder.AddGeoLimits();
 builder.Services.AddGeoHealth();
 builder.Services.AddRunWorker();
 builder.Services.AddOpenApi();
@@ -24,14 +29,19 @@ builder.AddTileServing();
 
 var app = builder.Build();
 
+app.UseGeoClientAddress(); // X-Forwarded-For from trusted proxies only
+app.UseGeoAudit();        // every write, with its final answer
 app.UseGeoProblems();
 app.UseStatusCodePages();
-app.UseTileServing();
+app.UseServingEdge();     // compression, CORS
+app.UseGeoSecurity();     // API keys → roles
+app.UseTileServing();     // output cache (authorised requests only), then rate limits on what it did not answer
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapRegionsApi();
 app.MapRunsApi();
+app.MapSecurityApi();
 app.MapTilesApi();
 app.MapOgcFeaturesApi();
 app.MapGeothermalApi();

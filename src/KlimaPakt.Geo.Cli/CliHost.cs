@@ -12,14 +12,31 @@ internal static class CliHost
     public const int InputError = 2;
     public const int DatabaseError = 3;
 
-    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> body, CancellationToken ct, bool migrate = true)
+    /// <summary>
+    /// The <c>Runs</c> settings (budgets, queue caps, worker polling) from <c>KLIMAPAKT_RUNS__MAXCELLSPERGRID</c> and the
+    /// like: the names of <see cref="Data.Runs.RunOptions"/>' properties, upper-cased.
+    /// </summary>
+    private static void RunSettingsFromEnvironment(Data.Runs.RunOptions runs)
+    {
+        foreach (var property in typeof(Data.Runs.RunOptions).GetProperties())
+        {
+            if (Environment.GetEnvironmentVariable("KLIMAPAKT_RUNS__" + property.Name.ToUpperInvariant()) is not { Length: > 0 } text) continue;
+            try { property.SetValue(runs, Convert.ChangeType(text, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture)); }
+            catch (FormatException) { throw new GeoInputException($"KLIMAPAKT_RUNS__{property.Name.ToUpperInvariant()}: '{text}' is not a {property.PropertyType.Name}."); }
+        }
+    }
+
+    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> body, CancellationToken ct, bool migrate = true,
+        Action<IServiceCollection>? configure = null)
     {
         var connectionString = GeoDatabase.ResolveConnectionString();
-        // KLIMAPAKT_RESULTS_DIR: the Results:Directory setting for the command line.
-        var services = new ServiceCollection().AddGeoData(connectionString, results =>
+        // KLIMAPAKT_RESULTS_DIR: the Results:Directory setting for the command line; KLIMAPAKT_RUNS__<NAME>: the Runs settings.
+        var collection = new ServiceCollection().AddGeoData(connectionString, results =>
         {
             if (Environment.GetEnvironmentVariable("KLIMAPAKT_RESULTS_DIR") is { Length: > 0 } directory) results.Directory = directory;
-        }).BuildServiceProvider();
+        }, RunSettingsFromEnvironment);
+        configure?.Invoke(collection);
+        var services = collection.BuildServiceProvider();
         await using (services)
         {
             try
@@ -27,6 +44,11 @@ internal static class CliHost
                 if (migrate) await GeoDatabase.MigrateAsync(services, ct);
                 await body(services, ct);
                 return 0;
+            }
+            catch (System.ComponentModel.DataAnnotations.ValidationException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] setting {e.Message}");
+                return InputError;
             }
             catch (GeoInputException e)
             {

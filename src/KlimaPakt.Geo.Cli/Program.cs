@@ -23,5 +23,7 @@ var root = new RootCommand(Description)
     RunCommands.Create(),
     RunCommands.List(),
     KlimaPakt.Geo.Cli.Geothermal.GeothermalCommands.Create(),
+    WorkerCommand.Create(),
+    KeyCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

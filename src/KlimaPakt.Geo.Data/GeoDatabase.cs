@@ -47,11 +47,19 @@ public static class GeoDatabase
     /// <param name="services">The services.</param>
     /// <param name="connectionString">Npgsql connection string.</param>
     /// <param name="configureResults">Sets the <see cref="Runs.ResultsOptions"/> (settings section <c>Results</c>); defaults otherwise.</param>
-    public static IServiceCollection AddGeoData(this IServiceCollection services, string connectionString, Action<Runs.ResultsOptions>? configureResults = null)
+    /// <param name="configureRuns">Sets the <see cref="Runs.RunOptions"/> (settings section <c>Runs</c>: budgets, queue caps, workers); defaults otherwise.</param>
+    public static IServiceCollection AddGeoData(this IServiceCollection services, string connectionString, Action<Runs.ResultsOptions>? configureResults = null,
+        Action<Runs.RunOptions>? configureRuns = null)
     {
         var results = new Runs.ResultsOptions();
         configureResults?.Invoke(results);
         services.AddSingleton(results);
+        var runs = new Runs.RunOptions();
+        configureRuns?.Invoke(runs);
+        System.ComponentModel.DataAnnotations.Validator.ValidateObject(runs, new(runs), validateAllProperties: true);
+        services.AddSingleton(runs);
+        services.AddSingleton<Security.ApiKeyService>();
+        services.AddSingleton<Security.AuditLog>();
         var dataSource = CreateDataSource(connectionString);
         services.AddSingleton(dataSource);
         services.AddDbContextFactory<GeoDbContext>(o => Configure(o, dataSource));

@@ -66,6 +66,12 @@ public sealed class GeoDbContext(DbContextOptions<GeoDbContext> options) : DbCon
     /// <summary>Analysis runs.</summary>
     public DbSet<AnalysisRun> Runs => Set<AnalysisRun>();
 
+    /// <summary>API keys (hashed).</summary>
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>The audit log of write requests.</summary>
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
     /// <summary>Per-commune figures of runs.</summary>
     public DbSet<CommuneMetric> CommuneMetrics => Set<CommuneMetric>();
 

@@ -4,7 +4,9 @@ using KlimaPakt.Geo.Data.Tiles;
 using KlimaPakt.Geo.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KlimaPakt.Geo.Api.Tests;
 
@@ -22,6 +24,12 @@ public sealed class ApiFixture : IAsyncLifetime
     public TestDatabase Database { get; private set; } = null!;
     public GeoApiFactory Factory { get; private set; } = null!;
 
+    /// <summary>Keys of each role (two consultants, to test that one cannot cancel the other's runs).</summary>
+    public string AdminKey { get; private set; } = null!;
+    public string ConsultantKey { get; private set; } = null!;
+    public string OtherConsultantKey { get; private set; } = null!;
+    public string ViewerKey { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("klimapakt_test_api", loadBundle: true);
@@ -34,6 +42,11 @@ public sealed class ApiFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable(GeoDatabase.ConnectionStringVariable, Database.ConnectionString);
         Factory = new GeoApiFactory(Database.ConnectionString);
         _ = Factory.Server; // start (and migrate) now, not in the first test
+        var keys = Database.Services.GetRequiredService<KlimaPakt.Geo.Data.Security.ApiKeyService>();
+        AdminKey = (await keys.CreateAsync("test admin", KlimaPakt.Geo.Data.Entities.ApiRole.Admin)).Secret;
+        ConsultantKey = (await keys.CreateAsync("test consultant", KlimaPakt.Geo.Data.Entities.ApiRole.Consultant)).Secret;
+        OtherConsultantKey = (await keys.CreateAsync("other consultant", KlimaPakt.Geo.Data.Entities.ApiRole.Consultant)).Secret;
+        ViewerKey = (await keys.CreateAsync("test viewer", KlimaPakt.Geo.Data.Entities.ApiRole.Viewer)).Secret;
     }
 
     public async Task DisposeAsync()
@@ -66,13 +79,22 @@ public sealed class ApiFixture : IAsyncLifetime
             ("wind", "li", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum"}"""),
         })
         {
-            var run = await runs.CreateAsync(new(kind, region, null, System.Text.Json.JsonDocument.Parse(parameters).RootElement));
+            // Held by this process: the service's worker polls the same database and must not take it.
+            var run = await runs.CreateHeldAsync(new(kind, region, null, System.Text.Json.JsonDocument.Parse(parameters).RootElement));
             var final = await runs.ExecuteAsync(run.Id);
             if (final.Status != KlimaPakt.Geo.Data.Entities.RunStatus.Published) throw new InvalidOperationException($"{kind} run: {final.Error}");
         }
     }
 
     public HttpClient Client() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>A client that sends <paramref name="key"/> as a bearer token.</summary>
+    public HttpClient Client(string key)
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
 
     public async Task<T> ScalarAsync<T>(string sql) => await Database.ScalarAsync<T>(sql);
 
@@ -92,16 +114,28 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 }
 
-public sealed class GeoApiFactory(string connectionString, int changePollSeconds = 3600) : WebApplicationFactory<Program>
+public sealed class GeoApiFactory(string connectionString, int changePollSeconds = 3600, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // The tests make hundreds of requests from one client: rates far above theirs, except where a test sets its own.
+        builder.UseSetting("Limits:RunCreatesPerMinute", "100000");
+        builder.UseSetting("Limits:ExpensiveReadsPerSecond", "100000");
+        builder.UseSetting("Limits:ExpensiveReadBurst", "100000");
+        builder.UseSetting("Runs:WorkerPollMilliseconds", "200");
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(name, value);
         builder.UseSetting("ConnectionStrings:Geo", connectionString);
         builder.UseSetting("Results:Directory", TestDatabase.ResultsDirectory);
         // The shared service hears of publishes only through the notifier; DataChangeWatcherTests polls.
         builder.UseSetting("Serving:ChangePollSeconds", changePollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services =>
         {
+            // KLIMAPAKT_DB, which ApiFixture sets for the assembly, wins over ConnectionStrings:Geo in Program: a
+            // factory on another database (LimitsApiTests) replaces the data source the service uses.
+            var dataSource = GeoDatabase.CreateDataSource(connectionString);
+            services.Replace(ServiceDescriptor.Singleton(dataSource));
+            services.ConfigureDbContext<GeoDbContext>(o => GeoDatabase.Configure(o, dataSource));
             services.AddPublishedLayer(new PublishedLayer(ApiFixture.ZonesLayer, "Test zones", "Zones of the test analysis",
                 "results.test_zones", LayerGeometry.Polygon, [new("score", "t.score", FieldType.Number, "Score (0–1)")])
             { RunKind = ApiFixture.ZonesKind, Attribution = "KlimaPakt tests" });

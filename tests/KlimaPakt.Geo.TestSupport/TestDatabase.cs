@@ -37,12 +37,15 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A path under data/.</summary>
     public static string DataPath(string relative) => Path.Combine(RepositoryRoot, "data", relative);
 
-    /// <summary>Creates (or recreates) database <paramref name="name"/> and applies the migrations.</summary>
-    public static async Task<TestDatabase> CreateAsync(string name, bool loadBundle = false)
+    /// <summary>
+    /// Creates (or recreates) database <paramref name="name"/> and applies the migrations; on <paramref name="server"/>
+    /// when given (a <see cref="PrivateCluster"/>), else on the shared test server.
+    /// </summary>
+    public static async Task<TestDatabase> CreateAsync(string name, bool loadBundle = false, string? server = null, string? manifest = null)
     {
         // A prefix keeps two checkouts (or two people) testing against one server out of each other's databases.
         name = (Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_DB_PREFIX") ?? "") + name;
-        var server = Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_SERVER") is { Length: > 0 } s
+        server ??= Environment.GetEnvironmentVariable("KLIMAPAKT_TEST_SERVER") is { Length: > 0 } s
             ? s
             : $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("KLIMAPAKT_PG_PORT") ?? "55432"};Username=postgres";
         var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
@@ -66,7 +69,7 @@ public sealed class TestDatabase : IAsyncDisposable
             .BuildServiceProvider();
         await GeoDatabase.MigrateAsync(services);
         var database = new TestDatabase(connectionString, services);
-        if (loadBundle) await services.GetRequiredService<BundleImporter>().LoadAsync(DataPath("bundle.json"));
+        if (loadBundle || manifest is not null) await services.GetRequiredService<BundleImporter>().LoadAsync(manifest ?? DataPath("bundle.json"));
         return database;
     }
 

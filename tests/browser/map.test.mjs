@@ -26,6 +26,19 @@ const getJson = async path => {
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
   return response.json();
 };
+// Reads are open; writes need a key (run.sh creates a consultant's key for this test): 401 without, the service's own
+// answer with it (a 404 for a run that does not exist), both as problem+json.
+{
+  const key = process.env.KLIMAPAKT_KEY;
+  const anonymous = await fetch(base + '/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":"ev","region":"lu"}' });
+  check(anonymous.status === 401 && anonymous.headers.get('content-type')?.startsWith('application/problem+json'),
+    `POST /runs without a key is refused (${anonymous.status})`);
+  if (key) {
+    const keyed = await fetch(base + '/runs/00000000-0000-0000-0000-000000000000', { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
+    check(keyed.status === 404, `the test's consultant key is accepted (DELETE of an unknown run: ${keyed.status})`);
+  } else check(false, 'KLIMAPAKT_KEY is set (run.sh creates it)');
+}
+
 const catalog = await getJson('/catalog');
 const layerNames = Object.keys(catalog.tiles);
 const analysis = kind => catalog.analyses.find(a => a.kind === kind);

@@ -22,11 +22,15 @@ fi
 
 mkdir -p "$here/artifacts"
 dotnet build "$root/src/KlimaPakt.Geo.Api" -c Release --nologo -v q >/dev/null
+dotnet build "$root/src/KlimaPakt.Geo.Cli" -c Release --nologo -v q >/dev/null
+# A consultant's key for this run of the test (revoked at the end): the page's writes need one, its reads do not.
+cli=(dotnet "$root/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll")
+export KLIMAPAKT_KEY="$("${cli[@]}" keys create --name "browser test $(date -u +%FT%TZ)" --role consultant --quiet)"
 log="$here/artifacts/api.log"
 ASPNETCORE_ENVIRONMENT=Production dotnet "$root/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" \
   --urls "http://127.0.0.1:$port" --contentRoot "$root/src/KlimaPakt.Geo.Api" >"$log" 2>&1 &
 api=$!
-trap 'kill $api 2>/dev/null || true; wait $api 2>/dev/null || true' EXIT
+trap 'kill $api 2>/dev/null || true; wait $api 2>/dev/null || true; "${cli[@]}" keys revoke "${KLIMAPAKT_KEY:0:11}" >/dev/null 2>&1 || true' EXIT
 
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi

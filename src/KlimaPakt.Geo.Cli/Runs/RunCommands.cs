@@ -61,7 +61,7 @@ internal static class RunCommands
     internal static Task<int> ExecuteAsync(RunRequest request, CancellationToken ct) => CliHost.RunAsync(async (s, ct) =>
     {
         var runs = s.GetRequiredService<RunService>();
-        var created = await runs.CreateAsync(request, ct);
+        var created = await runs.CreateHeldAsync(request, ct); // this process executes it: no worker takes it
         AnsiConsole.MarkupLineInterpolated($"run [bold]{created.Id}[/] ({created.Kind}, region {request.Region}) queued");
         var final = await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

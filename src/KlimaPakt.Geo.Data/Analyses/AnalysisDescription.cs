@@ -106,6 +106,17 @@ public sealed record AnalysisInput(string Name, InputLayer? Layer = null)
 /// <param name="MinRegionCoverage">Smallest share (0–1) of the communes run that it must cover.</param>
 public sealed record RasterParameter(string Parameter, string Input, string Label, double MinRegionCoverage);
 
+/// <summary>What a run's grid will need, estimated from its extent and cell size before the run exists.</summary>
+/// <param name="CellSizeMeters">Cell size.</param>
+/// <param name="Columns">Grid columns.</param>
+/// <param name="Rows">Grid rows.</param>
+/// <param name="PeakBytes">Estimated peak working memory.</param>
+public sealed record RunBudget(double CellSizeMeters, double Columns, double Rows, double PeakBytes)
+{
+    /// <summary>Cells of the grid.</summary>
+    public double Cells => Columns * Rows;
+}
+
 /// <summary>
 /// An analysis described once: its kind, parameters, the inputs it reads, its result tables, published layers and
 /// per-commune figures. The run machinery, the migrations' check, the tile server, the Features API, <c>/catalog</c>,
@@ -150,6 +161,33 @@ public abstract class AnalysisDescription
 
     /// <summary>Rasters named by parameters.</summary>
     public IReadOnlyList<RasterParameter> RasterParameters { get; init; } = [];
+
+    /// <summary>
+    /// Working memory per grid cell at the computation's peak, in bytes (the arrays alive at once: 32 = four 8-byte
+    /// arrays); with the cell count it gives the estimate a run is checked against before it is created.
+    /// </summary>
+    public double PeakBytesPerCell { get; init; } = 32;
+
+    /// <summary>
+    /// The grid cell size in metres that normalised parameters ask for, or null when the analysis computes on no grid.
+    /// Default: the <c>cellSizeMeters</c> parameter.
+    /// </summary>
+    public Func<JsonElement, double?> GridCellSizeMeters { get; init; } = p =>
+        p.TryGetProperty("cellSizeMeters", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d > 0 ? d : null;
+
+    /// <summary>
+    /// The grid and memory a run of these (normalised) parameters needs over an extent of
+    /// <paramref name="widthMeters"/> × <paramref name="heightMeters"/> (its communes' bounding box), or null when it
+    /// uses no grid.
+    /// </summary>
+    public RunBudget? EstimateBudget(JsonDocument parameters, double widthMeters, double heightMeters)
+    {
+        if (GridCellSizeMeters(parameters.RootElement) is not { } cell) return null;
+        // As GridSpec.Covering sizes it: whole cells over the box, at least one each way.
+        var columns = Math.Max(1, Math.Ceiling(widthMeters / cell));
+        var rows = Math.Max(1, Math.Ceiling(heightMeters / cell));
+        return new RunBudget(cell, columns, rows, columns * rows * PeakBytesPerCell);
+    }
 
     /// <summary>
     /// Parses and validates the parameters (null = all defaults) into their full form, defaults included, as stored with
@@ -240,6 +278,8 @@ public sealed class AnalysisDescription<TParameters> : AnalysisDescription where
         {
             case JsonValueKind.Number when !value.TryGetDouble(out var d) || !double.IsFinite(d):
                 throw new GeoInputException($"Invalid parameters: {path} is {value.GetRawText()}, outside the range of a number.");
+            case JsonValueKind.String when !IsText(value):
+                throw new GeoInputException($"Invalid parameters: {path} is not valid Unicode text (a lone surrogate escape such as \\ud800).");
             case JsonValueKind.String when value.GetString()!.Contains('\0', StringComparison.Ordinal):
                 throw new GeoInputException($"Invalid parameters: {path} contains a NUL character.");
             case JsonValueKind.Object:
@@ -253,6 +293,20 @@ public sealed class AnalysisDescription<TParameters> : AnalysisDescription where
                     CheckValues(item, $"{path}[{i++}]");
                 }
                 break;
+        }
+    }
+
+    // GetString throws on an escaped lone surrogate ("\ud800"), which JSON's grammar allows and UTF-8 cannot hold.
+    private static bool IsText(JsonElement value)
+    {
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

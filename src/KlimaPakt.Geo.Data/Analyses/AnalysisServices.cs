@@ -32,6 +32,7 @@ public static class AnalysisServices
     {
         services.TryAddSingleton<IRunPublishedNotifier, NoRunPublishedNotifier>();
         services.TryAddSingleton<RunService>();
+        services.TryAddSingleton<RunQueueWorker>();
         foreach (var (type, description) in Analyses)
         {
             services.AddSingleton(type).AddSingleton(s => (IAnalysis)s.GetRequiredService(type));

@@ -106,6 +106,8 @@ public sealed class WindAnalysis : IAnalysis
         ],
         Attribution = Attribution,
         RasterParameters = [new("windRaster", "wind_raster", "wind raster", MinRegionCoverage: 0.99)],
+        // Distance fields per exclusion rule, the score and its criteria at once: about eight 8-byte arrays per cell.
+        PeakBytesPerCell = 64,
         Tables = [Communes, EligibleAreas, Potential, Turbines, Exclusions],
         Figures = Figures.Figures,
         Layers =

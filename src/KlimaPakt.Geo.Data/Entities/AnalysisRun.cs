@@ -80,6 +80,21 @@ public sealed class AnalysisRun
 
     /// <summary>When the run's results became visible.</summary>
     public DateTimeOffset? PublishedAt { get; set; }
+
+    /// <summary>The API key that created it (null: the command line, or before keys existed).</summary>
+    public Guid? CreatedByKeyId { get; set; }
+
+    /// <summary>
+    /// The advisory lock of the worker process that claimed it (null while it waits in the queue): the run belongs to
+    /// that process as long as its database session holds the lock (<see cref="Runs.RunWorkerLease"/>).
+    /// </summary>
+    public int? WorkerLock { get; set; }
+
+    /// <summary>How many times a worker started executing it (1 once it ran; never more).</summary>
+    public int Executions { get; set; }
+
+    /// <summary>Set by a cancel request while it runs; the process running it stops it.</summary>
+    public bool CancelRequested { get; set; }
 }
 
 /// <summary>

@@ -26,6 +26,31 @@ internal sealed class AnalysisRunConfiguration : IEntityTypeConfiguration<Analys
         b.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
         b.HasIndex(r => new { r.RegionId, r.Kind, r.Status });
         b.HasOne<Region>().WithMany().HasForeignKey(r => r.RegionId).OnDelete(DeleteBehavior.Cascade);
+        // The queue: workers claim the oldest queued run nobody holds (FOR UPDATE SKIP LOCKED).
+        b.HasIndex(r => r.CreatedAt).HasFilter("status = 'Queued'").HasDatabaseName("ix_analysis_runs_queue");
+        b.HasOne<ApiKey>().WithMany().HasForeignKey(r => r.CreatedByKeyId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> b)
+    {
+        b.ToTable("api_keys");
+        b.Property(k => k.Role).HasConversion<string>();
+        b.HasIndex(k => k.Prefix).IsUnique();
+        b.HasIndex(k => k.Sha256).IsUnique();
+        b.Property(k => k.CreatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("audit_log");
+        b.Property(a => a.At).HasDefaultValueSql("now()");
+        b.HasIndex(a => a.At);
     }
 }
 

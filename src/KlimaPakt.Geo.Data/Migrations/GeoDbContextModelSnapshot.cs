@@ -36,6 +36,10 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancel_requested");
+
                     b.PrimitiveCollection<List<string>>("CommuneCodes")
                         .HasColumnType("text[]")
                         .HasColumnName("commune_codes");
@@ -46,9 +50,17 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<Guid?>("CreatedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_key_id");
+
                     b.Property<string>("Error")
                         .HasColumnType("text")
                         .HasColumnName("error");
+
+                    b.Property<int>("Executions")
+                        .HasColumnType("integer")
+                        .HasColumnName("executions");
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
@@ -115,13 +127,134 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("status");
 
+                    b.Property<int?>("WorkerLock")
+                        .HasColumnType("integer")
+                        .HasColumnName("worker_lock");
+
                     b.HasKey("Id")
                         .HasName("pk_analysis_runs");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_analysis_runs_queue")
+                        .HasFilter("status = 'Queued'");
+
+                    b.HasIndex("CreatedByKeyId")
+                        .HasDatabaseName("ix_analysis_runs_created_by_key_id");
 
                     b.HasIndex("RegionId", "Kind", "Status")
                         .HasDatabaseName("ix_analysis_runs_region_id_kind_status");
 
                     b.ToTable("analysis_runs", (string)null);
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.ApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_keys");
+
+                    b.HasIndex("Prefix")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_prefix");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_sha256");
+
+                    b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("ClientAddress")
+                        .HasColumnType("text")
+                        .HasColumnName("client_address");
+
+                    b.Property<Guid?>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("path");
+
+                    b.Property<string>("Role")
+                        .HasColumnType("text")
+                        .HasColumnName("role");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("text")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_log");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_log_at");
+
+                    b.ToTable("audit_log", (string)null);
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Building", b =>
@@ -1228,6 +1361,12 @@ namespace KlimaPakt.Geo.Data.Migrations
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.AnalysisRun", b =>
                 {
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByKeyId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_analysis_runs_api_keys_created_by_key_id");
+
                     b.HasOne("KlimaPakt.Geo.Data.Entities.Region", null)
                         .WithMany()
                         .HasForeignKey("RegionId")

@@ -141,13 +141,26 @@ public sealed class EvCoverageRunTests(BundledDatabaseFixture fixture)
     }
 
     [Fact]
-    public async Task FailInterrupted_RunLeftQueued_MarkedFailedAndStartableAgain()
+    public async Task FailInterrupted_RunOfAStoppedProcess_MarkedFailed_QueuedRunsKept()
     {
-        var left = await Runs.CreateAsync(new RunRequest("ev", "lu", ["0204"]));
+        // A second "process": its own RunService (its own lease) on the same database.
+        var queued = await Runs.CreateAsync(new RunRequest("ev", "lu", ["0204"]));
+        Guid heldId;
+        await using (var other = new ServiceCollection().AddGeoData(_db.ConnectionString).BuildServiceProvider())
+        {
+            var theirs = other.GetRequiredService<RunService>();
+            heldId = (await theirs.CreateHeldAsync(new RunRequest("ev", "lu", ["0204"]))).Id;
+            // While that process lives, its run is its own.
+            await Runs.FailInterruptedAsync();
+            Assert.Equal(RunStatus.Queued, (await Runs.GetAsync(heldId))!.Status);
+        } // the process stops: its session, and with it its lock, is gone
         Assert.True(await Runs.FailInterruptedAsync() >= 1);
-        var after = await Runs.GetAsync(left.Id);
+        var after = await Runs.GetAsync(heldId);
         Assert.Equal(RunStatus.Failed, after!.Status);
         Assert.Contains("interrupted", after.Error);
-        await Assert.ThrowsAsync<GeoInputException>(() => Runs.ExecuteAsync(left.Id));
+        await Assert.ThrowsAsync<GeoInputException>(() => Runs.ExecuteAsync(heldId));
+        // A run still waiting in the queue waits on for any worker.
+        Assert.Equal(RunStatus.Queued, (await Runs.GetAsync(queued.Id))!.Status);
+        await Runs.CancelAsync(queued.Id);
     }
 }

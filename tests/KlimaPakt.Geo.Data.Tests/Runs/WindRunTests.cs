@@ -159,8 +159,14 @@ public sealed class WindRunTests(BundledDatabaseFixture fixture)
         GeoTiff.Write(path, raster);
         try
         {
+            // Runs read registered rasters only: given by its path, it is refused; registered, it is used by name.
+            var refused = await Assert.ThrowsAsync<NotFoundException>(() => Runs.CreateAsync(new RunRequest("wind", "li", [],
+                Json($$"""{"windRaster": {{JsonSerializer.Serialize(path)}}}"""))));
+            Assert.Contains("registered rasters only", refused.Message);
+            var name = Path.GetFileNameWithoutExtension(path);
+            await _db.Services.GetRequiredService<KlimaPakt.Geo.Data.Import.RasterRegistry>().RegisterAsync(new(path, name, "li"));
             // Covers the whole region (an empty commune list, as the CLI passes without --commune, means the whole region).
-            var run = await RunAsync("li", $$"""{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum", "windRaster": {{JsonSerializer.Serialize(path)}}}""", []);
+            var run = await RunAsync("li", $$"""{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum", "windRaster": "{{name}}"}""", []);
             Assert.Equal(RunStatus.Published, run.Status);
             // Resolved once when the run was created: its path and content hash stored with the run.
             Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), run.InputHashes["wind_raster"]);

@@ -35,7 +35,9 @@ public static class OgcFeaturesApi
             .Produces(StatusCodes.Status200OK, contentType: GeoJson.MediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .CacheOutput(FeatureCachePolicy.Name);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .CacheOutput(FeatureCachePolicy.Name)
+            .RequireRateLimiting(Limits.LimitsSetup.ExpensiveReadsPolicy); // after the cache: only uncached pages count
         ogc.MapGet("/collections/{collection}/items/{fid}", GetItem)
             .WithSummary("One feature as GeoJSON")
             .Produces(StatusCodes.Status200OK, contentType: GeoJson.MediaType)

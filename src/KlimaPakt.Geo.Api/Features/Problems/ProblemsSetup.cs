@@ -47,8 +47,22 @@ internal sealed partial class GeoExceptionHandler(IProblemDetailsService problem
         ProblemDetails problem;
         if (exception is GeoInputException input)
         {
-            problem = new ProblemDetails { Status = input.StatusCode, Title = input.Title, Detail = input.Message };
-            if (input.Details.Count > 0) problem.Extensions["details"] = input.Details;
+            problem = new ProblemDetails { Status = input.StatusCode, Title = input.Title, Detail = ClientText.Clean(input.Message) };
+            if (input.Details.Count > 0) problem.Extensions["details"] = input.Details.Take(50).Select(d => ClientText.Clean(d, 300)).ToList();
+            if (input is Data.Runs.QueueFullException full)
+                context.Response.Headers.RetryAfter = full.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (Data.Runs.RunService.IsDatabaseUnavailable(exception))
+        {
+            // PostgreSQL is down or unreachable: the service is fine and will answer again when it is back.
+            LogDatabaseUnavailable(logger, context.Request.Path, exception.GetType().Name);
+            context.Response.Headers.RetryAfter = "5";
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service unavailable",
+                Detail = "The database is unavailable; try again shortly.",
+            };
         }
         else if (exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire })
         {
@@ -57,7 +71,7 @@ internal sealed partial class GeoExceptionHandler(IProblemDetailsService problem
         }
         else if (exception is BadHttpRequestException bad)
         {
-            problem = new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message };
+            problem = new ProblemDetails { Status = bad.StatusCode, Title = bad.StatusCode == 413 ? "Request too large" : "Bad request", Detail = ClientText.Clean(bad.Message) };
         }
         else if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
         {
@@ -77,6 +91,30 @@ internal sealed partial class GeoExceptionHandler(IProblemDetailsService problem
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Path}: the database is unavailable ({Exception})")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, PathString path, string exception);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Path} failed")]
     private static partial void LogUnexpected(ILogger logger, PathString path, Exception exception);
+}
+
+/// <summary>
+/// What of a message may reach a client: server paths reduced to their file name (an import's temporary folder, the
+/// results folder, a raster's location are nobody's business), control characters dropped, and the whole cut to a
+/// bounded length — a 1 MB unknown name is not echoed back as a 1 MB answer.
+/// </summary>
+public static partial class ClientText
+{
+    public static string Clean(string? text, int maxLength = 600)
+    {
+        if (string.IsNullOrEmpty(text)) return text ?? "";
+        if (text.Length > maxLength * 4) text = text[..(maxLength * 4)];
+        text = ServerPath().Replace(text, m => System.IO.Path.GetFileName(m.Value.TrimEnd('/')) is { Length: > 0 } name ? name : "…");
+        text = string.Concat(text.Where(c => !char.IsControl(c) || c is '\n'));
+        return text.Length > maxLength ? text[..maxLength] + "…" : text;
+    }
+
+    // Absolute paths under the usual roots of a server's file system.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w.:/])/(?:tmp|home|root|var|etc|usr|opt|srv|work|mnt|data|proc|run|dev|media|app|sys|boot|lib)(?![\w.-])(?:/[^\s'""`,;()\[\]<>]*)?")]
+    private static partial System.Text.RegularExpressions.Regex ServerPath();
 }

@@ -21,8 +21,10 @@ public static class RegionsApi
         regions.MapGet("/{region}/communes/{commune}", Commune)
             .WithSummary("A commune's figures: population, area, bbox and each analysis's latest per-commune results");
         regions.MapPost("/{region}/layers/{layer}/imports", ImportLayer)
-            .WithSummary("Imports a GeoJSON or GeoPackage file into a typed input layer (replaces an earlier import of the same file name)")
-            .DisableAntiforgery();
+            .WithSummary("Imports a GeoJSON or GeoPackage file into a typed input layer (replaces an earlier import of the same file name) (admin key)")
+            .DisableAntiforgery()
+            .RequireAuthorization(Security.Policies.Admin)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Limits.LimitsSetup.MaxImportBytes(app.ServiceProvider)));
         app.MapGet("/communes", Search).WithTags("Regions").WithSummary("Commune search by name or code (for the map's picker)");
         return app;
     }

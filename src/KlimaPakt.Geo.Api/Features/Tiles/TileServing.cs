@@ -90,12 +90,23 @@ public static class TileServing
         return builder;
     }
 
-    public static WebApplication UseTileServing(this WebApplication app)
+    /// <summary>Compression and CORS: outside authentication (a CORS preflight carries no key) and outside the cache.</summary>
+    public static WebApplication UseServingEdge(this WebApplication app)
     {
         // Compression outside the cache: entries are stored once, encoded per request by Accept-Encoding.
         app.UseResponseCompression();
         app.UseCors();
+        return app;
+    }
+
+    /// <summary>
+    /// The output cache, after authorization (so closed reads stay closed for cached answers), then the rate limiter:
+    /// cached tiles and pages cost nothing and are not counted.
+    /// </summary>
+    public static WebApplication UseTileServing(this WebApplication app)
+    {
         app.UseOutputCache();
+        app.UseRateLimiter();
         app.UseStaticFiles();
         return app;
     }

@@ -20,7 +20,9 @@ public static class TilesApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .CacheOutput(TileCachePolicy.Name);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .CacheOutput(TileCachePolicy.Name)
+            .RequireRateLimiting(Limits.LimitsSetup.ExpensiveReadsPolicy); // after the cache: only cold tiles count
         tiles.MapGet("/{layers}", GetTileJson).WithSummary("TileJSON 3.0.0 of a layer (or of a comma-separated composite); .json suffix accepted")
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/catalog", GetCatalog).WithTags("Tiles").WithSummary("Every published layer");

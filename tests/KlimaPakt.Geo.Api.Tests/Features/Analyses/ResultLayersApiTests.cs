@@ -91,7 +91,7 @@ public sealed class ResultLayersApiTests(ApiFixture fixture)
     {
         await fixture.RunAnalysesAsync(); // wind over Liechtenstein
         var runs = fixture.Factory.Services.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>();
-        var lu = await runs.CreateAsync(new("wind", "lu", ["0204"], JsonDocument.Parse("""{"cellSizeMeters": 100, "outputCellSizeMeters": 200}""").RootElement));
+        var lu = await runs.CreateHeldAsync(new("wind", "lu", ["0204"], JsonDocument.Parse("""{"cellSizeMeters": 100, "outputCellSizeMeters": 200}""").RootElement));
         Assert.Equal(KlimaPakt.Geo.Data.Entities.RunStatus.Published, (await runs.ExecuteAsync(lu.Id)).Status);
         // The later Luxembourg run does not hide Liechtenstein's, nor the reverse: GeoJSON, tiles and commune figures.
         var client = fixture.Client();

@@ -89,14 +89,19 @@ public sealed partial class RegionsApiTests(ApiFixture fixture)
         var file = new StringContent(geojson, Encoding.UTF8);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/geo+json");
         content.Add(file, "file", "test_railways.geojson");
-        using var response = await fixture.Client().PostAsync("/regions/lu/layers/railways/imports", content);
+        using var response = await fixture.Client(fixture.AdminKey).PostAsync("/regions/lu/layers/railways/imports", content);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(2, await fixture.ScalarAsync<int>("SELECT count(*) FROM railways r JOIN regions g ON g.id = r.region_id AND g.code = 'lu' JOIN import_sources s ON s.id = r.source_id AND s.source_name = 'test_railways.geojson'"));
 
         using var bad = new MultipartFormDataContent { { new StringContent("{not json", Encoding.UTF8), "file", "broken.geojson" } };
-        using var rejected = await fixture.Client().PostAsync("/regions/lu/layers/railways/imports", bad);
+        using var rejected = await fixture.Client(fixture.AdminKey).PostAsync("/regions/lu/layers/railways/imports", bad);
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
         Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
+        // The error names the file, not the server's temporary folder it was saved to.
+        var error = await rejected.Content.ReadAsStringAsync();
+        Assert.Contains("broken.geojson", error);
+        Assert.DoesNotContain("klimapakt-import-", error);
+        Assert.DoesNotContain(Path.GetTempPath().TrimEnd('/'), error);
         Assert.Equal(2, await fixture.ScalarAsync<int>("SELECT count(*) FROM railways r JOIN regions g ON g.id = r.region_id AND g.code = 'lu' JOIN import_sources s ON s.id = r.source_id AND s.source_name = 'test_railways.geojson'"));
     }
 

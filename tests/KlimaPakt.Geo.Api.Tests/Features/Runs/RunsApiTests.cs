@@ -7,7 +7,8 @@ namespace KlimaPakt.Geo.Api.Tests.Features.Runs;
 [Collection(ApiCollection.Name)]
 public sealed class RunsApiTests(ApiFixture fixture)
 {
-    private readonly HttpClient _client = fixture.Client();
+    // Runs are started and cancelled with a consultant's key (SecurityApiTests: what happens without one).
+    private readonly HttpClient _client = fixture.Client(fixture.ConsultantKey);
 
     private async Task<JsonElement> WaitForEndAsync(Uri location)
     {
@@ -62,6 +63,44 @@ public sealed class RunsApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/runs/{Guid.NewGuid()}")).StatusCode);
     }
 
+    [Fact]
+    public async Task PostRun_RasterGivenAsAServerPath_404AndThePathNotEchoed()
+    {
+        // The registered raster's own file, named by its path: runs open registered rasters by name only.
+        var path = await fixture.ScalarAsync<string>("SELECT path FROM rasters WHERE name = 'gwa3_altamont_wind_speed_100m'");
+        foreach (var given in new[] { path, "/etc/shadow", "../../../../etc/passwd" })
+        {
+            using var response = await _client.PostAsJsonAsync("/runs", new { kind = "wind", region = "lu", parameters = new { windRaster = given } });
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains("runs read registered rasters only", body);
+            Assert.DoesNotContain(Path.GetDirectoryName(path)!, body);
+            Assert.DoesNotContain("/etc/shadow", body); // a server path in the client's text is reduced to its file name
+        }
+    }
+
+    [Fact]
+    public async Task PostRun_EvAt2MetresOverLuxembourg_400WithTheEstimateAndNoRun()
+    {
+        // The communes' box in LUREF (PostGIS: ST_Extent of lu's communes) is 57,183 m × 81,747 m: at 2 m,
+        // 28,592 × 40,874 = 1,168,669,408 cells, over the default 150,000,000.
+        var before = await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
+        using var response = await _client.PostAsJsonAsync("/runs", new { kind = "ev", region = "lu", parameters = new { cellSizeMeters = 2 } });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.True(detail.Contains("28,592 × 40,874 = 1,168,669,408 cells of 2 m", StringComparison.Ordinal), detail);
+        Assert.Equal(before, await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
+    }
+
+    [Fact]
+    public async Task PostRun_HugeUnknownKind_EchoTruncated()
+    {
+        using var response = await _client.PostAsJsonAsync("/runs", new { kind = new string('k', 100_000), region = "lu" });
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.True((await response.Content.ReadAsByteArrayAsync()).Length < 2_000);
+    }
+
     [Theory]
     [InlineData("""{"kind": null, "region": "lu"}""", "needs a kind")]
     [InlineData("""{"region": "lu"}""", "needs a kind")]
@@ -69,6 +108,7 @@ public sealed class RunsApiTests(ApiFixture fixture)
     [InlineData("""{"kind": "wind", "region": "lu", "parameters": {"forcedInclusions": [null]}}""", "parameters.forcedInclusions[0] is null")]
     [InlineData("""{"kind": "wind", "region": "lu", "parameters": {"powerCurve": [[3, 0], null]}}""", "parameters.powerCurve[1] is null")]
     [InlineData("""{"kind": "wind", "region": "lu", "parameters": {"preset": "none\u0000"}}""", "contains a NUL character")]
+    [InlineData("""{"kind": "ev", "region": "lu", "parameters": {"heightLaw": "\ud800"}}""", "not valid Unicode text")] // found by BadInputGeneratorTests
     public async Task PostRun_HostileBodies_400ProblemAndNoRunCreated(string body, string expected)
     {
         var before = await fixture.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
