@@ -94,17 +94,23 @@ public static class SpeciesProfiles
     private static Dictionary<string, double> Table(double habitat, double scrub, double grass, double crop, double urbanGreen, double water,
         double builtUp, double other, double road, params (string Class, double Cost)[] extra)
     {
-        var t = new Dictionary<string, double>
-        {
-            ["forest"] = habitat, ["wood"] = habitat, ["nature_reserve"] = habitat,
-            ["scrub"] = scrub, ["heath"] = scrub, ["orchard"] = scrub,
-            ["grassland"] = grass, ["meadow"] = grass, ["grass"] = grass, ["grassland_cropland"] = grass, ["wetland"] = grass,
-            ["farmland"] = crop, ["vineyard"] = crop, ["allotments"] = urbanGreen, ["other"] = other, ["unmapped"] = other,
-            ["park"] = urbanGreen, ["cemetery"] = urbanGreen, ["village_green"] = urbanGreen, ["recreation_ground"] = urbanGreen, ["garden"] = urbanGreen,
-            ["golf_course"] = urbanGreen, ["pitch"] = builtUp / 4, ["playground"] = builtUp / 4, ["sports_centre"] = builtUp / 2, ["stadium"] = builtUp,
-            ["swimming_pool"] = builtUp, ["miniature_golf"] = urbanGreen, ["track"] = builtUp / 4, ["stone"] = other, ["bare_rock"] = other,
-            ["water"] = water, ["basin"] = water, ["reservoir"] = water, ["aerodrome"] = builtUp / 2, ["road"] = road,
-        };
+        (string[] Classes, double Cost)[] groups =
+        [
+            (["forest", "wood", "nature_reserve"], habitat),
+            (["scrub", "heath", "orchard"], scrub),
+            (["grassland", "meadow", "grass", "grassland_cropland", "wetland"], grass),
+            (["farmland", "vineyard"], crop),
+            (["allotments", "park", "cemetery", "village_green", "recreation_ground", "garden", "golf_course", "miniature_golf"], urbanGreen),
+            (["other", "unmapped", "stone", "bare_rock"], other),
+            (["pitch", "playground", "track"], builtUp / 4),
+            (["sports_centre", "aerodrome"], builtUp / 2),
+            (["stadium", "swimming_pool"], builtUp),
+            (["water", "basin", "reservoir"], water),
+            (["road"], road),
+        ];
+        var t = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (classes, cost) in groups)
+            foreach (var c in classes) t[c] = cost;
         foreach (var b in BuiltUp) t[b] = builtUp;
         foreach (var (c, v) in extra) t[c] = v;
         return t;
