@@ -61,6 +61,8 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             ("ev", "lu", "{}"),
             ("wind", "li", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum"}"""),
+            // Liechtenstein's full OSM layers give every trame patches, links and conflict points; 50 m keeps it quick.
+            ("corridors", "li", """{"cellSizeMeters": 50, "minPatchAreaHectares": 5}"""),
         })
         {
             var run = await runs.CreateAsync(new(kind, region, null, System.Text.Json.JsonDocument.Parse(parameters).RootElement));

@@ -29,7 +29,8 @@ public sealed record CorridorLink(string Trame, int LinkId, int From, int To, do
 
 /// <summary>Corridor polygons of one class of normalised cost.</summary>
 /// <param name="Trame">Trame.</param>
-/// <param name="Class">1 = [0, width/4) (the core of the corridors) … 4 = [3·width/4, width].</param>
+/// <param name="Class">1 = [0, w/4) (the core of the corridors) … 4 = [3w/4, ∞) with w the corridor width or the
+/// truncation, whichever is smaller.</param>
 /// <param name="MinCost">Lower bound of the class, cost units above the least-cost path.</param>
 /// <param name="MaxCost">Upper bound of the class.</param>
 /// <param name="AreaSquareMeters">Area.</param>
@@ -49,7 +50,7 @@ public sealed record CorridorConflict(string Trame, int LinkId, Point Location, 
 /// <param name="Trame">Trame.</param>
 /// <param name="Status">"ok", or why the trame was skipped.</param>
 /// <param name="PatchSquareMeters">Patch area in the commune.</param>
-/// <param name="CorridorSquareMeters">Corridor area (normalised cost within the width) in the commune.</param>
+/// <param name="CorridorSquareMeters">Corridor area (normalised cost within the width, off the patches) in the commune.</param>
 /// <param name="Links">Links whose least-cost path passes through the commune.</param>
 /// <param name="PathMeters">Length of least-cost paths inside the commune.</param>
 /// <param name="CrossBorderPathMeters">Of that, the length of paths that also run through another commune.</param>
@@ -68,7 +69,7 @@ public sealed record CommuneCorridors(int CommuneId, string Trame, string Status
 /// <param name="Patches">Number of patches.</param>
 /// <param name="ProbabilityOfConnectivity">Graphab PC of its network.</param>
 /// <param name="Resistance">Resistance surface (per metre), NaN outside the study area.</param>
-/// <param name="Corridor">Normalised corridor surface (cost units), NaN outside corridors; null when skipped.</param>
+/// <param name="Corridor">Normalised corridor surface (cost units), NaN outside corridors and on patches; null when skipped.</param>
 /// <param name="SearchedCells">Cells settled by the patches' searches.</param>
 /// <param name="RecomputedSearches">Searches repeated because the memory budget did not keep them.</param>
 public sealed record TrameOutcome(string Trame, SpeciesProfile Profile, string Status, int Patches, double ProbabilityOfConnectivity,
@@ -178,18 +179,23 @@ public static class CorridorCalculator
                 trameLinks.Add((link, l.PathCells));
             }
             paths[trame] = trameLinks;
+            // Corridors are the land between the patches: patch cells leave the surface. Classes are quarters of the
+            // width that binds, the corridor width or the truncation (a cell both searches reach within T can still
+            // lie up to 2T − LCD above the path: those fall in the last class).
+            double classWidth = Math.Min(profile.CorridorWidthCost, profile.MaxCostDistance) / CorridorClasses;
             var classes = new int[labels.Length];
             long corridorCells = 0;
             for (int i = 0; i < classes.Length; i++)
             {
+                if (labels[i] != 0) network.Corridor[i] = float.NaN;
                 float v = network.Corridor[i];
                 if (float.IsNaN(v)) continue;
-                classes[i] = Math.Min(CorridorClasses, 1 + (int)(CorridorClasses * v / profile.CorridorWidthCost));
+                classes[i] = Math.Min(CorridorClasses, 1 + (int)(v / classWidth));
                 corridorCells++;
             }
             foreach (var c in RasterPolygonizer.Polygonize(grid, classes, 0, factory))
             {
-                double w = profile.CorridorWidthCost / CorridorClasses;
+                double w = classWidth;
                 areas.Add(new CorridorArea(trame, c.Value, (c.Value - 1) * w, c.Value * w, c.CellCount * grid.CellAreaSquareUnits, c.Geometry));
             }
             communes.AddRange(PerCommune(land, trame, labels, network.Corridor, trameLinks));
