@@ -72,7 +72,51 @@ public static class PatchCostDistance
             int r = i / grid.Width, c = i - r * grid.Width;
             minC = Math.Min(minC, c); maxC = Math.Max(maxC, c); minR = Math.Min(minR, r); maxR = Math.Max(maxR, r);
         }
-        var (c0, r0, w, h) = Window(grid, (minC, minR, maxC, maxR), minimumResistance, maximumCost);
+        var bounds = (minC, minR, maxC, maxR);
+        var full = Window(grid, bounds, minimumResistance, maximumCost);
+        // The window that can hold every reachable cell is often most of the grid (habitat of resistance 1 lets a
+        // search run far), while the band actually reached is small: start with a window a sixteenth of the cheapest
+        // reach, and grow it fourfold while the search settles a cell on an edge the grid continues past. A search
+        // that settles no such cell is exact: a path leaving the window would cross that edge first, at a cost no
+        // greater than the whole path's.
+        int grow = Math.Max(32, (int)Math.Min(int.MaxValue / 4, Math.Ceiling(maximumCost / (minimumResistance * Math.Min(grid.CellSizeX, grid.CellSizeY) * 16))));
+        while (true)
+        {
+            var (c0, r0, w, h) = Grown(grid, bounds, grow, full);
+            var (window, links) = SearchWindow(grid, resistance, cells, c0, r0, w, h, maximumCost, backLinks);
+            bool atFull = (c0, r0, w, h) == full;
+            if (atFull || !SettlesInnerEdge(grid, window, c0, r0, w, h))
+            {
+                var surface = new PatchSurface(c0, r0, w, h, window, links);
+                return crop ? Crop(surface) : surface;
+            }
+            grow = (int)Math.Min(int.MaxValue / 4, 4L * grow);
+        }
+    }
+
+    private static (int Column0, int Row0, int Width, int Height) Grown(GridSpec grid, (int MinColumn, int MinRow, int MaxColumn, int MaxRow) b, int grow,
+        (int Column0, int Row0, int Width, int Height) full)
+    {
+        int c0 = Math.Max(full.Column0, b.MinColumn - grow), r0 = Math.Max(full.Row0, b.MinRow - grow);
+        int c1 = (int)Math.Min(full.Column0 + full.Width - 1L, (long)b.MaxColumn + grow), r1 = (int)Math.Min(full.Row0 + full.Height - 1L, (long)b.MaxRow + grow);
+        return (c0, r0, c1 - c0 + 1, r1 - r0 + 1);
+    }
+
+    /// <summary>Whether a reached cell lies on an edge of the window that is not an edge of the grid.</summary>
+    private static bool SettlesInnerEdge(GridSpec grid, float[] window, int c0, int r0, int w, int h)
+    {
+        bool Any(int from, int step, int count)
+        {
+            for (int k = 0, i = from; k < count; k++, i += step) if (!float.IsNaN(window[i])) return true;
+            return false;
+        }
+        return (r0 > 0 && Any(0, 1, w)) || (r0 + h < grid.Height && Any((h - 1) * w, 1, w))
+            || (c0 > 0 && Any(0, w, h)) || (c0 + w < grid.Width && Any(w - 1, w, h));
+    }
+
+    private static (float[] Cost, byte[]? BackLinks) SearchWindow(GridSpec grid, ReadOnlySpan<float> resistance, ReadOnlySpan<int> cells,
+        int c0, int r0, int w, int h, double maximumCost, bool backLinks)
+    {
         var window = new float[(long)w * h];
         for (int r = 0; r < h; r++)
             resistance.Slice((r0 + r) * grid.Width + c0, w).CopyTo(window.AsSpan(r * w, w));
@@ -86,10 +130,8 @@ public static class PatchCostDistance
         // The costs are not read once the result is written: the window's own memory takes the result.
         RasterKernels.CostDistance(window, w, h, sources, grid.CellSizeX, grid.CellSizeY, CostDistanceUnits.MapUnits, window, links,
             maximumCost: maximumCost);
-        var surface = new PatchSurface(c0, r0, w, h, window, links);
-        return crop ? Crop(surface) : surface;
+        return (window, links);
     }
-
     /// <summary>The surface cropped to the box of its reached cells.</summary>
     private static PatchSurface Crop(PatchSurface s)
     {

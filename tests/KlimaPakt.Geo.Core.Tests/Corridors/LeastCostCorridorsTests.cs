@@ -159,6 +159,30 @@ public class PatchCostDistanceTests
     }
 
     [Fact]
+    public void Search_CheapLaneBeyondTheFirstWindow_WindowGrowsAndResultIsExact()
+    {
+        // A lane of resistance 1 along row 10 through land of 1000: the search runs 150 cells east within the truncation
+        // (150 × 25 m × 1), beyond the first window (32 cells), so the window must grow for the result to be right.
+        const int w = 220, h = 21;
+        var grid = new GridSpec(2169, 0, 0, 25, 25, w, h);
+        var r = new float[w * h];
+        Array.Fill(r, 1000f);
+        for (int c = 0; c < w; c++) r[10 * w + c] = 1;
+        var full = new float[w * h];
+        RasterKernels.CostDistance(r, w, h, [(5, 10)], 25, 25, CostDistanceUnits.MapUnits, full);
+
+        var s = PatchCostDistance.Search(grid, r, [10 * w + 5], minimumResistance: 1, maximumCost: 150 * 25 + 1);
+
+        for (int c = 0; c < w; c++)
+        {
+            float f = full[10 * w + c], t = s.At(c, 10);
+            if (f <= 150 * 25 + 1) Assert.Equal(f, t);
+            else Assert.True(float.IsNaN(t), $"({c}, 10) is beyond the truncation");
+        }
+        Assert.Equal(155, s.Column0 + s.Width - 1); // the band ends 150 cells east of the source
+    }
+
+    [Fact]
     public void Search_SmallRaster_EqualsGrassRCost()
     {
         // GRASS 8.2 r.cost on a 60 × 40 raster of 25 m cells (Fixtures/make_rcost_fixture.sh): r.cost's costs are per cell
@@ -172,16 +196,17 @@ public class PatchCostDistanceTests
         var resistance = cost.Select(v => (float)v).ToArray();
 
         var s = PatchCostDistance.Search(grid, resistance, patch, minimumResistance: 1, maximumCost: double.PositiveInfinity, crop: false);
-        var t = PatchCostDistance.Search(grid, resistance, patch, minimumResistance: 1, maximumCost: 600 * 25.0, crop: false);
+        var t = PatchCostDistance.Search(grid, resistance, patch, minimumResistance: 1, maximumCost: 600 * 25.0);
 
         int compared = 0;
         for (int i = 0; i < grass.Length; i++)
         {
             Assert.Equal(double.IsNaN(grass[i]), float.IsNaN(s.Cost[i]));
+            float truncated = t.At(i % 60, i / 60);
             // r.cost max_cost also writes the cells it had only reached (not settled) when it stopped, with their
             // tentative costs (up to one step above 600 here); inside the band (≤ 600) its output is final and ours equals it.
-            if (grassMax[i] <= 600) Assert.True(Math.Abs(t.Cost[i] / 25.0 - grassMax[i]) <= 1e-5 * Math.Max(1, grassMax[i]), $"cell {i} truncated");
-            else Assert.True(float.IsNaN(t.Cost[i]), $"cell {i} is beyond the truncation");
+            if (grassMax[i] <= 600) Assert.True(Math.Abs(truncated / 25.0 - grassMax[i]) <= 1e-5 * Math.Max(1, grassMax[i]), $"cell {i} truncated");
+            else Assert.True(float.IsNaN(truncated), $"cell {i} is beyond the truncation");
             if (double.IsNaN(grass[i])) continue;
             Assert.True(Math.Abs(s.Cost[i] / 25.0 - grass[i]) <= 1e-5 * Math.Max(1, grass[i]), $"cell {i}: {s.Cost[i] / 25} vs r.cost {grass[i]}");
             compared++;
