@@ -49,11 +49,13 @@ PY
 echo "== build (Release)"
 dotnet build -c Release "$ROOT/benchmarks/KlimaPakt.Geo.Benchmarks" -o "$OUT/bench" -v q -nologo > "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
 
-echo "== ours  $(bash "$PEERS/waitidle.sh" "$IDLE_WAIT" 8 || true)"
+IDLE_KP=$(bash "$PEERS/waitidle.sh" "$IDLE_WAIT" 8 || true)
+echo "== ours  $IDLE_KP"
 "$OUT/bench/KlimaPakt.Geo.Benchmarks" corridors-cost "$OUT/cost.tif" "$OUT/patches.tif" "$MAX_COST" "$OUT/kp" | tee "$OUT/kp.tsv"
 LOAD_KP=$(cut -d' ' -f1-3 /proc/loadavg)
 
-echo "== GRASS r.cost × $NPATCH  $(bash "$PEERS/waitidle.sh" "$IDLE_WAIT" 8 || true)"
+IDLE_GRASS=$(bash "$PEERS/waitidle.sh" "$IDLE_WAIT" 8 || true)
+echo "== GRASS r.cost × $NPATCH  $IDLE_GRASS"
 GMAX=$($PY -c "print($MAX_COST / 25)")
 grass --tmp-location EPSG:2169 --exec bash -c "
 set -e
@@ -71,7 +73,7 @@ LOAD_GRASS=$(cut -d' ' -f1-3 /proc/loadavg)
 cat "$OUT/grass.tsv"
 
 echo "== compare and write the table"
-$PY - "$OUT" "$SIZE" "$NPATCH" "$MAX_COST" "$ROOT" "$LOAD_KP" "$LOAD_GRASS" <<'PY'
+$PY - "$OUT" "$SIZE" "$NPATCH" "$MAX_COST" "$ROOT" "$LOAD_KP ($IDLE_KP before)" "$LOAD_GRASS ($IDLE_GRASS before)" <<'PY'
 import sys, os, datetime, numpy as np
 out, n, k, maxc, root, load_kp, load_grass = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
 kp = open(f"{out}/kp.tsv").read().split()
