@@ -159,8 +159,10 @@ public static class CorridorCalculator
                 communes.AddRange(land.CommuneIds.Select(id => new CommuneCorridors(id, trame, why, 0, 0, 0, 0, 0, [])));
                 continue;
             }
-            await stage($"{trame}: corridors", pct + span * 0.2);
-            var network = LeastCostCorridors.Compute(grid, resistance, labels, count, profile.MaxCostDistance, profile.CorridorWidthCost, ct: ct);
+            await stage($"{trame}: cost distance", pct + span * 0.1);
+            var searches = LeastCostCorridors.SearchPatches(grid, resistance, labels, count, profile.MaxCostDistance, ct: ct);
+            await stage($"{trame}: corridors", pct + span * 0.6);
+            var network = LeastCostCorridors.Corridors(searches, profile.CorridorWidthCost, ct);
             ct.ThrowIfCancellationRequested();
             await stage($"{trame}: metrics", pct + span * 0.8);
             var polygons = RasterPolygonizer.Polygonize(grid, labels, 0, factory).ToDictionary(p => p.Value);

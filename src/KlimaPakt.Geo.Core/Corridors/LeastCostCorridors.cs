@@ -35,7 +35,7 @@ public sealed record CorridorNetwork(IReadOnlyList<PatchLink> Links, float[] Cor
 /// </remarks>
 public static class LeastCostCorridors
 {
-    /// <summary>Links and corridors between the patches of <paramref name="patches"/>.</summary>
+    /// <summary>Links and corridors between the patches of <paramref name="patches"/>: <see cref="SearchPatches"/> then <see cref="Corridors"/>.</summary>
     /// <param name="grid">The grid.</param>
     /// <param name="resistance">Row-major resistance per metre (NaN = barrier or outside the study area).</param>
     /// <param name="patches">Row-major patch ids 1..<paramref name="patchCount"/>, 0 outside patches.</param>
@@ -43,10 +43,21 @@ public static class LeastCostCorridors
     /// <param name="maximumCost">Truncation of each search, in cost units.</param>
     /// <param name="corridorWidth">Corridor width, in cost units.</param>
     /// <param name="cacheBytes">Memory budget for the surfaces kept between the two stages.</param>
-    /// <param name="progress">Optional share done (0..1).</param>
     /// <param name="ct">Cancellation, checked between patches.</param>
     public static CorridorNetwork Compute(GridSpec grid, float[] resistance, int[] patches, int patchCount, double maximumCost, double corridorWidth,
-        long cacheBytes = 1L << 30, IProgress<double>? progress = null, CancellationToken ct = default)
+        long cacheBytes = 1L << 30, CancellationToken ct = default) =>
+        Corridors(SearchPatches(grid, resistance, patches, patchCount, maximumCost, cacheBytes, ct), corridorWidth, ct);
+
+    /// <summary>Stage 1: the truncated cost-distance from every patch (in parallel) and the links it finds.</summary>
+    /// <param name="grid">The grid.</param>
+    /// <param name="resistance">Row-major resistance per metre (NaN = barrier or outside the study area).</param>
+    /// <param name="patches">Row-major patch ids 1..<paramref name="patchCount"/>, 0 outside patches.</param>
+    /// <param name="patchCount">Number of patches.</param>
+    /// <param name="maximumCost">Truncation of each search, in cost units.</param>
+    /// <param name="cacheBytes">Memory budget for the surfaces kept for <see cref="Corridors"/>.</param>
+    /// <param name="ct">Cancellation, checked between patches.</param>
+    public static PatchSearches SearchPatches(GridSpec grid, float[] resistance, int[] patches, int patchCount, double maximumCost,
+        long cacheBytes = 1L << 30, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(resistance);
@@ -65,13 +76,9 @@ public static class LeastCostCorridors
             if ((uint)p > (uint)patchCount) throw new ArgumentException($"Patch id {p} is above the patch count {patchCount}.", nameof(patches));
             cells[p].Add(i);
         }
-        var corridor = new float[n];
-        Array.Fill(corridor, float.NaN);
-        if (patchCount == 0 || float.IsPositiveInfinity(minResistance)) return new CorridorNetwork([], corridor, 0, 0);
-
         var cache = new PatchSurface?[patchCount + 1];
+        if (patchCount == 0 || float.IsPositiveInfinity(minResistance)) return new PatchSearches(grid, resistance, cells, minResistance, maximumCost, [], cache, 0);
         long cached = 0, searched = 0;
-        int done = 0;
         var found = new ConcurrentBag<PatchLink>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
         // Largest patches first: they take longest, and a long one started last would leave the other cores idle.
@@ -85,12 +92,25 @@ public static class LeastCostCorridors
             var kept = s with { BackLinks = null };
             if (Interlocked.Add(ref cached, kept.Bytes) <= cacheBytes) cache[a] = kept;
             else Interlocked.Add(ref cached, -kept.Bytes);
-            progress?.Report(0.7 * Interlocked.Increment(ref done) / patchCount);
         });
         var linksOrdered = found.OrderBy(l => l.From).ThenBy(l => l.To).ToList();
+        return new PatchSearches(grid, resistance, cells, minResistance, maximumCost, linksOrdered, cache, searched);
+    }
 
+    /// <summary>Stage 2: the least-cost corridors of every link, mosaicked as the minimum (links in parallel).</summary>
+    /// <param name="searches">Stage 1's result.</param>
+    /// <param name="corridorWidth">Corridor width, in cost units.</param>
+    /// <param name="ct">Cancellation, checked between links.</param>
+    public static CorridorNetwork Corridors(PatchSearches searches, double corridorWidth, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(searches);
+        var (grid, resistance, cells, cache) = (searches.Grid, searches.Resistance, searches.Cells, searches.Cache);
+        int n = checked((int)grid.CellCount);
+        var corridor = new float[n];
+        Array.Fill(corridor, float.NaN);
+        var linksOrdered = searches.Links;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
         int recomputed = 0;
-        done = 0;
         var gate = new object();
         Parallel.ForEach(linksOrdered, options, () => (float[]?)null, (link, _, local) =>
         {
@@ -98,13 +118,12 @@ public static class LeastCostCorridors
             {
                 if (cache[p] is { } s) return s;
                 Interlocked.Increment(ref recomputed);
-                return PatchCostDistance.Search(grid, resistance, cells[p].ToArray(), minResistance, maximumCost);
+                return PatchCostDistance.Search(grid, resistance, cells[p].ToArray(), searches.MinimumResistance, searches.MaximumCost);
             }
             var sa = Get(link.From);
             var sb = Get(link.To);
             local ??= NewMosaic(n);
             Accumulate(grid, sa, sb, link.CostDistance, corridorWidth, local);
-            progress?.Report(0.7 + 0.3 * Interlocked.Increment(ref done) / linksOrdered.Count);
             return local;
         }, local =>
         {
@@ -113,7 +132,36 @@ public static class LeastCostCorridors
                 for (int i = 0; i < n; i++)
                     if (local[i] < corridor[i] || (float.IsNaN(corridor[i]) && local[i] <= float.MaxValue)) corridor[i] = local[i];
         });
-        return new CorridorNetwork(linksOrdered, corridor, searched, recomputed);
+        return new CorridorNetwork(linksOrdered, corridor, searches.SearchedCells, recomputed);
+    }
+
+    /// <summary>Stage 1's result: the links, and the surfaces kept for stage 2 within the memory budget.</summary>
+    public sealed class PatchSearches
+    {
+        internal PatchSearches(GridSpec grid, float[] resistance, List<int>[] cells, float minimumResistance, double maximumCost,
+            IReadOnlyList<PatchLink> links, PatchSurface?[] cache, long searchedCells)
+        {
+            (Grid, Resistance, Cells, MinimumResistance, MaximumCost, Links, Cache, SearchedCells) =
+                (grid, resistance, cells, minimumResistance, maximumCost, links, cache, searchedCells);
+        }
+
+        /// <summary>Links ordered by (From, To).</summary>
+        public IReadOnlyList<PatchLink> Links { get; }
+
+        /// <summary>Cells settled by the searches, summed.</summary>
+        public long SearchedCells { get; }
+
+        internal GridSpec Grid { get; }
+
+        internal float[] Resistance { get; }
+
+        internal List<int>[] Cells { get; }
+
+        internal float MinimumResistance { get; }
+
+        internal double MaximumCost { get; }
+
+        internal PatchSurface?[] Cache { get; }
     }
 
     private static float[] NewMosaic(int n)
