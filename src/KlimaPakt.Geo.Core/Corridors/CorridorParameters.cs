@@ -89,10 +89,10 @@ public sealed record CorridorParameters
         }
         foreach (var group in (Profiles ?? []).GroupBy(p => p.Trame).Where(g => g.Count() > 1))
             errors.Add($"Profiles: more than one profile for trame '{group.Key}'.");
-        if (errors.Count > 0) throw new GeoInputException("Invalid corridors parameters.", errors);
 
+        // With an unknown trame the overrides are still checked (on every trame), so one answer lists every error.
         var resolved = new List<SpeciesProfile>();
-        foreach (var t in trame == Trames.All ? Trames.Each : [trame])
+        foreach (var t in trame == Trames.All || !Trames.Each.Contains(trame) ? Trames.Each : [trame])
         {
             var profile = Profiles?.FirstOrDefault(p => p.Trame == t) ?? (species?.Trame == t ? species : SpeciesProfiles.DefaultFor(t));
             var table = new Dictionary<string, double>(profile.Resistance, StringComparer.Ordinal);

@@ -54,6 +54,15 @@ public class CorridorParametersTests
         Assert.Equal(4, e.Details.Count);
     }
 
+    [Fact]
+    public void Validate_UnknownTrameAndBadOverride_BothListed()
+    {
+        var e = Assert.Throws<GeoInputException>(() => new CorridorParameters { Trame = "purple", MinPatchAreaHectares = -2 }.Validate());
+
+        Assert.Contains(e.Details, d => d.StartsWith("Trame must be green, blue, black or all", StringComparison.Ordinal));
+        Assert.Contains(e.Details, d => d.Contains("MinPatchAreaHectares must be ≥ 0 (got -2)", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("purple", null, "Trame must be green, blue, black or all")]
     [InlineData("blue", "forest-mammal", "is a green profile")]
