@@ -41,6 +41,10 @@ public sealed class CorridorsAnalysis : IAnalysis
 
     private sealed record CommuneRow(CommuneCorridors Figures, RunCommune Commune, string SharedWith, string Note);
 
+    private const string LightSourceDescription = "Black trame: 'proxy' (light modelled from built-up land and buildings, not measured)";
+
+    private const string InputNoteDescription = "What the trame's inputs are (coarse or thin data is said here)";
+
     private static string? LightSource(string trame) => trame == Trames.Black ? ProxyLight : null;
 
     private static readonly ResultTable<PatchRow> Patches = ResultTable<PatchRow>.Create("corridor_patches", ResultGeometry.MultiPolygon, r => r.Patch.Geometry)
@@ -50,8 +54,8 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("area_ha", "ha", "Patch area", r => r.Patch.AreaSquareMeters / 1e4)
         .Double("dpc_pct", "%", "dPC: share of the trame's probability of connectivity lost without the patch", r => r.Patch.DeltaPc)
         .Text("species", "Species profile", r => r.Species)
-        .Text("light_source", "Black trame: 'proxy' (light modelled from built-up land and buildings, not measured)", r => LightSource(r.Patch.Trame), nullable: true)
-        .Text("input_note", "What the trame's inputs are (coarse or thin data is said here)", r => r.Note)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Patch.Trame), nullable: true)
+        .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
     private static readonly ResultTable<LinkRow> Links = ResultTable<LinkRow>.Create("corridor_links", ResultGeometry.LineString, r => r.Link.Path)
@@ -65,8 +69,8 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("path_length_m", "m", "Length of the least-cost path", r => r.Link.PathLengthMeters)
         .Double("cost_per_euclidean", null, "Cost-weighted over Euclidean distance", r => r.Link.CostPerEuclidean, nullable: true)
         .Text("species", "Species profile", r => r.Species)
-        .Text("light_source", "Black trame: 'proxy' (light modelled from built-up land and buildings, not measured)", r => LightSource(r.Link.Trame), nullable: true)
-        .Text("input_note", "What the trame's inputs are (coarse or thin data is said here)", r => r.Note)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Link.Trame), nullable: true)
+        .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
     private static readonly ResultTable<AreaRow> Areas = ResultTable<AreaRow>.Create("corridor_areas", ResultGeometry.MultiPolygon, r => r.Area.Geometry)
@@ -76,8 +80,8 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("cost_min", "cost units", "Lower bound of the class above the least-cost path", r => r.Area.MinCost)
         .Double("cost_max", "cost units", "Upper bound of the class above the least-cost path", r => r.Area.MaxCost)
         .Double("area_ha", "ha", "Area of the class", r => r.Area.AreaSquareMeters / 1e4)
-        .Text("light_source", "Black trame: 'proxy' (light modelled from built-up land and buildings, not measured)", r => LightSource(r.Area.Trame), nullable: true)
-        .Text("input_note", "What the trame's inputs are (coarse or thin data is said here)", r => r.Note)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Area.Trame), nullable: true)
+        .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
     private static readonly ResultTable<CorridorConflict> Conflicts = ResultTable<CorridorConflict>.Create("corridor_conflicts", ResultGeometry.Point, c => c.Location)
@@ -102,8 +106,8 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("cross_border_km", "km", "Of that, paths that also run through another commune", r => r.Figures.CrossBorderPathMeters / 1e3)
         .Double("cross_border_pct", "%", "Share of the path length that crosses a commune border", r => r.Figures.CrossBorderPercent)
         .Text("shared_with", "Communes the commune shares least-cost paths with", r => r.SharedWith)
-        .Text("light_source", "Black trame: 'proxy' (light modelled from built-up land and buildings, not measured)", r => LightSource(r.Figures.Trame), nullable: true)
-        .Text("input_note", "What the trame's inputs are (coarse or thin data is said here)", r => r.Note)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Figures.Trame), nullable: true)
+        .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
     /// <summary>One row per commune with every trame's figures (null for a trame not run).</summary>
