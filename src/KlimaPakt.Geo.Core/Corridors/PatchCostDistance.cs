@@ -27,10 +27,11 @@ public sealed record PatchSurface(int Column0, int Row0, int Width, int Height, 
 
 /// <summary>
 /// Cost-distance from one patch, truncated and windowed: the raster core's exact 8-neighbour search
-/// (<see cref="RasterKernels.CostDistance"/>, GRASS <c>r.cost</c>'s model, step lengths in metres) run on a copy of the
-/// window that can hold every cell within the truncation — the patch's bounding box grown by the truncation divided by
-/// the cheapest step — so no path of cost ≤ the truncation leaves it and the result equals a full-grid search inside the
-/// band. Memory per search: the window (≈ 17 bytes a cell during the search), not the grid.
+/// (<see cref="RasterKernels.CostDistance"/>, GRASS <c>r.cost</c>'s model, step lengths in metres) run on a copy of a
+/// window around the patch, grown until the search settles no cell on an edge the grid continues past (then no path of
+/// cost ≤ the truncation leaves it) or until it is the box that holds every cell within the truncation (the patch's
+/// box grown by the truncation over the cheapest step). Inside the band the result equals a full-grid search. Memory
+/// per search: the window (≈ 17 bytes a cell during the search), not the grid.
 /// </summary>
 public static class PatchCostDistance
 {
