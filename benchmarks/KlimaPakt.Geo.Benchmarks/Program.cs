@@ -8,5 +8,8 @@ if (args.Length > 0 && args[0] == "overlay-mem")
     return OverlayMemoryProbe.Run(args[1..]);
 if (args.Length > 0 && args[0] == "gpot-mem")
     return GPotMemoryProbe.Run(args[1..]);
+// `corridors-cost COST.tif PATCHES.tif MAX_COST OUT` is the corridors stage's probe for benchmarks/peers/corridors_side_by_side.sh.
+if (args.Length > 0 && args[0] == "corridors-cost")
+    return KlimaPakt.Geo.Benchmarks.Corridors.PatchCostProbe.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(OverlayMemoryProbe).Assembly).Run(args);
 return 0;

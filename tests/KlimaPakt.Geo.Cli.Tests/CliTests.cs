@@ -117,6 +117,22 @@ public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliData
     }
 
     [Fact]
+    public async Task RunCorridors_GeneratedOptionsAndBadTrame_HelpListsThemAndExitCode2()
+    {
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "corridors", "--help");
+        Assert.Equal(0, code);
+        Assert.Matches(@"--trame\b.*green, blue, black or all\. \[default: all\]", output);
+        Assert.Matches(@"--cell-size-meters\b.*\[default: 25\]", output);
+        Assert.Matches(@"--species\b", output);
+        Assert.Matches(@"--min-patch-area-hectares\b", output);
+        var before = await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
+        (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "corridors", "--region", "lu", "--trame", "purple");
+        Assert.Equal(2, code);
+        Assert.Contains("Trame must be green, blue, black or all (got 'purple')", output);
+        Assert.Equal(before, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
+    }
+
+    [Fact]
     public async Task RunEv_GeneratedOptions_StoredInTheRunsParameters()
     {
         var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "run", "ev", "--region", "lu", "--commune", "0204", "--new-sites", "2",

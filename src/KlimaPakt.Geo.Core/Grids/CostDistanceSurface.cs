@@ -47,21 +47,9 @@ public static class CostDistanceSurface
             if (mask[i] != 0) cells.Add((i % grid.Width, i / grid.Width));
         var accumulated = new float[n];
         var links = backLinks ? new byte[n] : null;
+        // The kernel stops at the truncation: a cell's cost is final once settled, so the band is that of the full search.
         long reached = RasterKernels.CostDistance(cost, grid.Width, grid.Height, cells.ToArray(), grid.CellSizeX, grid.CellSizeY, units,
-            accumulated, links);
-        if (!double.IsPositiveInfinity(maximumCost))
-        {
-            // The kernel has no stopping cost: the search runs to the end of the reachable area and the band is cut
-            // afterwards, on the float result (a cell's cost is final once settled, so the band is the same as a search
-            // stopped at the truncation would leave, up to that rounding).
-            for (int i = 0; i < n; i++)
-            {
-                if (!(accumulated[i] > maximumCost)) continue;
-                accumulated[i] = float.NaN;
-                if (links is not null) links[i] = RasterKernels.BackLinkUnreached;
-                reached--;
-            }
-        }
+            accumulated, links, maximumCost: maximumCost);
         return new CostSurface(grid, accumulated, links, reached);
     }
 }

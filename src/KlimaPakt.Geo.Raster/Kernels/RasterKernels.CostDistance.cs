@@ -60,12 +60,18 @@ public static partial class RasterKernels
     /// smaller search takes milliseconds, less than starting workers); n ≥ 2: n workers. The parallel search applies
     /// when the bucket queue does and no back-links are asked for, else the sequential one runs (tests use more workers
     /// than cores to provoke every interleaving).</param>
+    /// <param name="maximumCost">Truncation (GRASS <c>r.cost max_cost</c>): the search settles no cell whose accumulated
+    /// cost exceeds it, so its work grows with the band it reaches, not with the grid; those cells get NaN (and
+    /// <see cref="BackLinkUnreached"/>) like unreached ones. Inside the band the costs are those of the untruncated search.
+    /// Infinity (default) for none. A truncated search runs sequentially.</param>
     /// <returns>Number of cells reached.</returns>
     public static long CostDistance(ReadOnlySpan<float> cost, int width, int height, ReadOnlySpan<(int Column, int Row)> sources,
         double cellSizeX, double cellSizeY, CostDistanceUnits units, Span<float> accumulated, Span<byte> backLinks = default,
-        bool forceHeap = false, IProgress<double>? progress = null, int parallelism = 1)
+        bool forceHeap = false, IProgress<double>? progress = null, int parallelism = 1, double maximumCost = double.PositiveInfinity)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parallelism);
+        if (!(maximumCost >= 0)) throw new ArgumentOutOfRangeException(nameof(maximumCost), "The truncation must be 0 or more (infinity for none).");
+        bool truncated = !double.IsPositiveInfinity(maximumCost);
         long cells = (long)width * height;
         if (cost.Length < cells || accumulated.Length < cells) throw new ArgumentException($"Cost and output need {cells} cells.");
         if (!backLinks.IsEmpty && backLinks.Length < cells) throw new ArgumentException("Back-link output is too short.", nameof(backLinks));
@@ -95,7 +101,7 @@ public static partial class RasterKernels
         // zero-cost cells) the heap's log factor is cheaper than walking empty buckets.
         bool buckets = !forceHeap && minEdge > 0 && maxEdge / minEdge < 4e6;
         int workers = parallelism == 0 ? (n >= 1 << 20 ? Environment.ProcessorCount : 1) : parallelism;
-        if (buckets && backLinks.IsEmpty && workers > 1)
+        if (buckets && backLinks.IsEmpty && workers > 1 && !truncated)
         {
             foreach (var (c, r) in sources)
                 if ((uint)c >= (uint)width || (uint)r >= (uint)height)
@@ -105,14 +111,19 @@ public static partial class RasterKernels
         else if (buckets)
         {
             var q = new BucketFrontier(minEdge, maxEdge);
-            reached = Search(ref q, cost, width, height, sources, half, dist, backLinks, progress);
+            reached = Search(ref q, cost, width, height, sources, half, dist, backLinks, progress, maximumCost);
         }
         else
         {
             var q = new HeapFrontier(1 << 16);
-            reached = Search(ref q, cost, width, height, sources, half, dist, backLinks, progress);
+            reached = Search(ref q, cost, width, height, sources, half, dist, backLinks, progress, maximumCost);
         }
 
+        // A truncated search leaves cells beyond the band with a tentative (positive) cost and a back-link written when
+        // they were pushed: they were never settled, so they read as unreached.
+        if (truncated && !backLinks.IsEmpty)
+            for (int i = 0; i < n; i++)
+                if (!double.IsNegative(dist[i])) backLinks[i] = BackLinkUnreached;
         progress?.Report(1);
         ToAccumulated(dist, accumulated[..n]);
         return reached;
@@ -146,7 +157,8 @@ public static partial class RasterKernels
         return (min, max);
     }
 
-    /// <summary>Settled cells hold −cost (see Search), unreached ones +∞: negate and round to float, NaN for unreached; on all cores.</summary>
+    /// <summary>Settled cells hold −cost (see Search), unreached ones +∞ and (after a truncated search) unsettled ones their
+    /// positive tentative cost: negate and round to float the settled ones, NaN for the rest; on all cores.</summary>
     private static unsafe void ToAccumulated(double[] dist, Span<float> accumulated)
     {
         fixed (float* p = accumulated)
@@ -157,7 +169,7 @@ public static partial class RasterKernels
                 for (long i = start; i < start + count; i++)
                 {
                     double v = dist[i];
-                    acc[i] = double.IsPositiveInfinity(v) ? float.NaN : (float)-v;
+                    acc[i] = double.IsNegative(v) ? (float)-v : float.NaN;
                 }
             });
         }
@@ -165,7 +177,8 @@ public static partial class RasterKernels
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, one long loop: no tier 0
     private static long Search<TFrontier>(ref TFrontier q, ReadOnlySpan<float> cost, int width, int height,
-        ReadOnlySpan<(int Column, int Row)> sources, double[] half, double[] dist, Span<byte> backLinks, IProgress<double>? progress)
+        ReadOnlySpan<(int Column, int Row)> sources, double[] half, double[] dist, Span<byte> backLinks, IProgress<double>? progress,
+        double maximumCost)
         where TFrontier : struct, IFrontier
     {
         bool links = !backLinks.IsEmpty;
@@ -196,6 +209,9 @@ public static partial class RasterKernels
                 PrefetchNeighbourhood(cost, dist, ahead, width);
             double d = dist[i];
             if (double.IsNegative(d)) continue; // stale duplicate: the cell was settled at a lower cost
+            // Beyond the truncation: not settled, not expanded. The bucket queue hands out a bucket's cells in any order,
+            // so the search cannot stop at the first such cell; it ends when the band's last neighbours are popped.
+            if (d > maximumCost) continue;
             dist[i] = -d;
             if ((++reached & ((1 << 20) - 1)) == 0) progress?.Report((double)reached / dist.Length);
             double ci = cost[i];

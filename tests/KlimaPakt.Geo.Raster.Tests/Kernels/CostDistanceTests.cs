@@ -100,6 +100,36 @@ public class CostDistanceTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CostDistance_Truncated_EqualsReferenceInsideTheBandAndUnreachedBeyond(bool heap)
+    {
+        const int w = 41, h = 29;
+        var cost = RandomCost(w, h, 11, 0.08);
+        (int, int)[] sources = [(5, 5), (30, 20)];
+        var expected = Reference(cost, w, h, sources, 1, 1);
+        // The truncation halfway up the reachable costs, nudged off any cell's value so rounding cannot decide a cell.
+        var finite = expected.Where(double.IsFinite).Order().ToArray();
+        double max = finite[finite.Length / 2];
+        max = (max + finite.First(v => v > max)) / 2;
+        var acc = new float[w * h];
+        var links = new byte[w * h];
+        long reached = RasterKernels.CostDistance(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, acc, links, forceHeap: heap, maximumCost: max);
+        Assert.Equal(finite.Count(v => v <= max), reached);
+        for (int i = 0; i < acc.Length; i++)
+        {
+            if (!(expected[i] <= max))
+            {
+                Assert.True(float.IsNaN(acc[i]), $"cell {i} ({expected[i]}) is beyond the truncation {max}");
+                Assert.Equal(RasterKernels.BackLinkUnreached, links[i]);
+                continue;
+            }
+            Assert.True(Math.Abs(acc[i] - expected[i]) <= 1e-6 * Math.Max(1, expected[i]), $"cell {i}: {acc[i]} vs {expected[i]}");
+            Assert.NotEqual(RasterKernels.BackLinkUnreached, links[i]);
+        }
+    }
+
     [Fact]
     public void CostDistance_SourceOutsideGrid_Throws()
     {
