@@ -24,7 +24,7 @@ echo "== importing the bundled data (data/bundle.json)"
 "${CLI[@]}" import bundle data/bundle.json
 # The cadastres' batch runs, as kind:region, join this list as they land. Luxembourg runs on thin inputs, Liechtenstein
 # on its full 2013 OSM extract; EV needs commune populations and chargers, which the Liechtenstein extract lacks.
-ANALYSES=(ev:lu wind:lu wind:li geothermal:lu)
+ANALYSES=(ev:lu wind:lu wind:li geothermal:lu corridors:lu corridors:li)
 for run in "${ANALYSES[@]}"; do
   echo "== running ${run%%:*} on ${run##*:}"; "${CLI[@]}" run "${run%%:*}" --region "${run##*:}"
 done
