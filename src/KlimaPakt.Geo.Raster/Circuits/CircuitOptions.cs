@@ -110,3 +110,25 @@ public sealed class CircuitInputException : Exception
     {
     }
 }
+
+/// <summary>The conjugate-gradient solve stopped at its iteration cap before reaching the tolerance.</summary>
+public sealed class CircuitNotConvergedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Iterations, residual reached and tolerance.</param>
+    public CircuitNotConvergedException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public CircuitNotConvergedException()
+    {
+    }
+
+    /// <summary>Creates the exception with an inner exception.</summary>
+    /// <param name="message">What happened.</param>
+    /// <param name="inner">Underlying exception.</param>
+    public CircuitNotConvergedException(string message, Exception inner) : base(message, inner)
+    {
+    }
+}

@@ -33,16 +33,36 @@ public static unsafe class GridCircuitSolver
     public static CircuitSolution Solve(float[] conductance, int width, int height, ReadOnlySpan<float> sourceAmps,
         ReadOnlySpan<byte> grounds, CircuitOptions? options = null, IProgress<double>? progress = null)
     {
+        long n = (long)width * height;
+        if (sourceAmps.Length != n || grounds.Length != n)
+            throw new ArgumentException($"sources and grounds need {n} cells each ({width}×{height}).");
+        return Solve(conductance, width, height, CircuitTerminals.FromRasters(sourceAmps, grounds), options, progress);
+    }
+
+    /// <summary>
+    /// Solves the circuit with sources and grounds given as cell lists (what keeps the solve at its stated bytes per
+    /// cell: no source or ground raster stays alive beside it). <paramref name="conductance"/> is overwritten.
+    /// </summary>
+    /// <param name="conductance">Row-major conductance per cell in siemens (1/resistance); NaN or 0 = removed. Overwritten.</param>
+    /// <param name="width">Columns.</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="terminals">Source cells with their currents, and ground cells.</param>
+    /// <param name="options">Neighbours, tolerance, iteration cap, preconditioner.</param>
+    /// <param name="progress">Optional progress 0..1: log of the residual reduction against the tolerance.</param>
+    /// <exception cref="CircuitInputException">No ground on a valid cell, a source on a ground, a negative or infinite
+    /// conductance.</exception>
+    public static CircuitSolution Solve(float[] conductance, int width, int height, CircuitTerminals terminals,
+        CircuitOptions? options = null, IProgress<double>? progress = null)
+    {
         ArgumentNullException.ThrowIfNull(conductance);
+        ArgumentNullException.ThrowIfNull(terminals);
         var o = (options ?? new CircuitOptions()).Validate();
         long n = (long)width * height;
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), "the grid is empty");
-        if (conductance.LongLength != n || sourceAmps.Length != n || grounds.Length != n)
-            throw new ArgumentException($"conductance, sources and grounds need {n} cells each ({width}×{height}).");
+        if (conductance.LongLength != n) throw new ArgumentException($"conductance needs {n} cells ({width}×{height}).", nameof(conductance));
         bool eight = o.Neighbours == Connectivity.Eight;
 
         // 1. Cell encoding: g > 0 free, g < 0 ground, 0 removed.
-        long groundCells = 0, groundsOnNoData = 0;
         int cells = checked((int)n);
         for (int i = 0; i < cells; i++)
         {
@@ -50,18 +70,23 @@ public static unsafe class GridCircuitSolver
             if (float.IsNaN(g)) g = 0;
             else if (g < 0) throw new CircuitInputException($"negative conductance {g} at column {i % width}, row {i / width}");
             else if (float.IsPositiveInfinity(g)) throw new CircuitInputException($"infinite conductance (zero resistance) at column {i % width}, row {i / width}");
-            bool ground = grounds[i] != 0;
-            float src = sourceAmps[i];
-            bool source = src != 0 && !float.IsNaN(src);
-            if (source && !float.IsFinite(src)) throw new CircuitInputException($"source current {src} at column {i % width}, row {i / width} is not finite");
-            if (ground && source)
-                throw new CircuitInputException($"column {i % width}, row {i / width} is both a source ({src} A) and a ground");
-            if (ground)
-            {
-                if (g > 0) { g = -g; groundCells++; }
-                else groundsOnNoData++;
-            }
             conductance[i] = g;
+        }
+        long groundCells = 0, groundsOnNoData = 0;
+        foreach (long i in terminals.GroundCells)
+        {
+            if (i < 0 || i >= n) throw new ArgumentOutOfRangeException(nameof(terminals), $"ground cell {i} outside the grid");
+            if (conductance[i] > 0) { conductance[i] = -conductance[i]; groundCells++; }
+            else if (conductance[i] == 0) groundsOnNoData++;
+        }
+        for (int k = 0; k < terminals.SourceCells.Length; k++)
+        {
+            long i = terminals.SourceCells[k];
+            if (i < 0 || i >= n) throw new ArgumentOutOfRangeException(nameof(terminals), $"source cell {i} outside the grid");
+            double a = terminals.SourceAmps[k];
+            if (!double.IsFinite(a)) throw new CircuitInputException($"source current {a} at column {i % width}, row {i / width} is not finite");
+            if (conductance[i] < 0 || (conductance[i] == 0 && terminals.IsGround(i)))
+                throw new CircuitInputException($"column {i % width}, row {i / width} is both a source ({a} A) and a ground");
         }
         if (groundCells == 0)
             throw new CircuitInputException(groundsOnNoData > 0
@@ -81,17 +106,20 @@ public static unsafe class GridCircuitSolver
             long freeCells = 0;
             for (int i = 0; i < cells; i++)
             {
-                float src = sourceAmps[i];
-                double b = src != 0 && !float.IsNaN(src) ? src : 0;
+                r[i] = 0;
+                if (g[i] > 0) freeCells++;
+            }
+            for (int k = 0; k < terminals.SourceCells.Length; k++)
+            {
+                long i = terminals.SourceCells[k];
+                double b = terminals.SourceAmps[k];
                 if (g[i] > 0)
                 {
-                    r[i] = b;
+                    r[i] += b;
                     sourceTotal += b;
-                    freeCells++;
                 }
                 else
                 {
-                    r[i] = 0;
                     ignored += b;
                 }
             }
