@@ -69,6 +69,34 @@ internal readonly unsafe struct FineGrid : ILinkSource
         return s;
     }
 
+    /// <summary><see cref="Gather{T}"/> for a cell with all 8 neighbours inside the grid (no border branches).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double GatherInterior<T>(T* v, long i, out double diag) where T : unmanaged, INumberBase<T>
+    {
+        float* g = G;
+        long w = Width;
+        double gi = g[i];
+        double s = 0, d = 0;
+        Add(g[i - 1], v + i - 1, gi, Orthogonal, ref s, ref d);
+        Add(g[i + 1], v + i + 1, gi, Orthogonal, ref s, ref d);
+        Add(g[i - w], v + i - w, gi, Orthogonal, ref s, ref d);
+        Add(g[i + w], v + i + w, gi, Orthogonal, ref s, ref d);
+        if (Eight)
+        {
+            Add(g[i - w - 1], v + i - w - 1, gi, Diagonal, ref s, ref d);
+            Add(g[i - w + 1], v + i - w + 1, gi, Diagonal, ref s, ref d);
+            Add(g[i + w - 1], v + i + w - 1, gi, Diagonal, ref s, ref d);
+            Add(g[i + w + 1], v + i + w + 1, gi, Diagonal, ref s, ref d);
+        }
+        diag = d;
+        return s;
+    }
+
+    /// <summary>Σⱼ wᵢⱼ·vⱼ and the diagonal for free cell (x, y): the interior form where it applies.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double GatherAt<T>(T* v, long i, int x, bool interiorRow, bool up, bool down, out double diag) where T : unmanaged, INumberBase<T> =>
+        interiorRow && x > 0 && x < Width - 1 ? GatherInterior(v, i, out diag) : Gather(v, i, x, up, down, out diag);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add<T>(float gj, T* vj, double gi, double factor, ref double s, ref double d) where T : unmanaged, INumberBase<T>
     {
@@ -87,13 +115,13 @@ internal readonly unsafe struct FineGrid : ILinkSource
             double acc = 0;
             for (int y = y0; y < y1; y++)
             {
-                bool up = y > 0, down = y < self.Height - 1;
+                bool up = y > 0, down = y < self.Height - 1, inner = up && down;
                 long row = (long)y * self.Width;
                 for (int x = 0; x < self.Width; x++)
                 {
                     long i = row + x;
                     if (!(self.G[i] > 0)) continue;
-                    double s = self.Gather(p, i, x, up, down, out double d);
+                    double s = self.GatherAt(p, i, x, inner, up, down, out double d);
                     acc += p[i] * (d * p[i] - s);
                 }
             }
@@ -110,13 +138,13 @@ internal readonly unsafe struct FineGrid : ILinkSource
             double acc = 0;
             for (int y = y0; y < y1; y++)
             {
-                bool up = y > 0, down = y < self.Height - 1;
+                bool up = y > 0, down = y < self.Height - 1, inner = up && down;
                 long row = (long)y * self.Width;
                 for (int x1 = 0; x1 < self.Width; x1++)
                 {
                     long i = row + x1;
                     if (!(self.G[i] > 0)) continue;
-                    double s = self.Gather(p, i, x1, up, down, out double d);
+                    double s = self.GatherAt(p, i, x1, inner, up, down, out double d);
                     x[i] += alpha * p[i];
                     double ri = r[i] - alpha * (d * p[i] - s);
                     r[i] = ri;
@@ -169,13 +197,13 @@ internal readonly unsafe struct FineGrid : ILinkSource
         {
             for (int y = y0; y < y1; y++)
             {
-                bool up = y > 0, down = y < self.Height - 1;
+                bool up = y > 0, down = y < self.Height - 1, inner = up && down;
                 long row = (long)y * self.Width;
                 for (int x = 0; x < self.Width; x++)
                 {
                     long i = row + x;
                     if (!(self.G[i] > 0)) { z[i] = 0; continue; }
-                    self.Gather(z, i, x, up, down, out double d);
+                    self.GatherAt(z, i, x, inner, up, down, out double d);
                     z[i] = (float)(r[i] / d);
                 }
             }
@@ -196,13 +224,13 @@ internal readonly unsafe struct FineGrid : ILinkSource
             for (int k = k0; k < k1; k++)
             {
                 int y = py + 2 * k;
-                bool up = y > 0, down = y < self.Height - 1;
+                bool up = y > 0, down = y < self.Height - 1, inner = up && down;
                 long row = (long)y * self.Width;
                 for (int x = px; x < self.Width; x += 2)
                 {
                     long i = row + x;
                     if (!(self.G[i] > 0)) continue;
-                    double s = self.Gather(z, i, x, up, down, out double d);
+                    double s = self.GatherAt(z, i, x, inner, up, down, out double d);
                     z[i] = (float)((r[i] + s) / d);
                 }
             }
@@ -223,13 +251,13 @@ internal readonly unsafe struct FineGrid : ILinkSource
                     for (int cx = 0; cx < coarse.Width; cx++) b[crow + cx] = 0;
                     for (int y = 2 * cy; y < Math.Min(2 * cy + 2, self.Height); y++)
                     {
-                        bool up = y > 0, down = y < self.Height - 1;
+                        bool up = y > 0, down = y < self.Height - 1, inner = up && down;
                         long row = (long)y * self.Width;
                         for (int x = 0; x < self.Width; x++)
                         {
                             long i = row + x;
                             if (!(self.G[i] > 0)) continue;
-                            double s = self.Gather(z, i, x, up, down, out double d);
+                            double s = self.GatherAt(z, i, x, inner, up, down, out double d);
                             b[crow + (x >> 1)] += (float)(r[i] - (d * z[i] - s));
                         }
                     }

@@ -129,4 +129,38 @@ public sealed class CircuitCommandsTests
         Assert.Equal(2, code);
         Assert.Matches(@"no convergence within 1 iterations: relative residual [0-9.E+-]+ reached, tolerance 1E-08", text);
     }
+
+    [Fact]
+    public void Omniscape_UniformResistance_NormalisedOneAndTheThreeOutputs()
+    {
+        // On a uniform resistance the cumulative current IS the flow potential: normalised = 1 on every cell.
+        var dir = Directory.CreateTempSubdirectory("kp-cli-omni").FullName;
+        var grid = new GridSpec(2169, 40000, 140000, 10, 10, 25, 20);
+        var r = Write(dir, "r.tif", grid, (_, _) => 3);
+        var s = Write(dir, "s.tif", grid, (x, y) => (x * 7 + y * 3) % 5);
+        string cum = Path.Combine(dir, "c.tif"), fp = Path.Combine(dir, "f.tif"), norm = Path.Combine(dir, "n.tif");
+        var (code, text) = Klimapakt("raster", "omniscape", "--resistance", r, "--sources", s, "--radius-meters", "55",
+            "--block-size", "3", "--out", cum, "--flow-potential-out", fp, "--normalised-out", norm);
+        Assert.True(code == 0, text);
+        Assert.Matches(@"omniscape: 25x20 cells, \d+ windows", text);
+        var c = GeoTiff.ReadBand(cum).Cells;
+        var f = GeoTiff.ReadBand(fp).Cells;
+        var n = GeoTiff.ReadBand(norm).Cells;
+        Assert.True(c.All(v => v > 0));
+        for (int i = 0; i < c.Length; i++)
+        {
+            Assert.Equal(f[i], c[i], 1e-4 * f[i]);
+            Assert.Equal(1, n[i], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void Omniscape_EvenBlockSize_Exit2()
+    {
+        var (dir, r, s, _) = Uniform();
+        var (code, text) = Klimapakt("raster", "omniscape", "--resistance", r, "--sources", s, "--radius-meters", "30",
+            "--block-size", "4", "--out", Path.Combine(dir, "c.tif"));
+        Assert.Equal(2, code);
+        Assert.Contains("--block-size must be a positive odd number of cells, not 4", text);
+    }
 }
