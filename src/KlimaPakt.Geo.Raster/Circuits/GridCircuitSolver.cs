@@ -99,7 +99,7 @@ public static unsafe class GridCircuitSolver
         var started = Stopwatch.GetTimestamp();
         fixed (float* g = conductance)
         {
-            var fine = new FineGrid(g, width, height, eight);
+            var fine = new FineGrid(g, width, height, eight, o.Path != KernelPath.Scalar);
             bool all = o.AllCores;
             var r = GC.AllocateUninitializedArray<double>(checked((int)n), pinned: true);
             double sourceTotal = 0, ignored = 0;

@@ -224,7 +224,7 @@ public sealed class GridCircuitSolverTests
     [Fact]
     public void Solve_MultigridAndJacobi_SameVoltages()
     {
-        const int W = 257, H = 190;
+        const int W = 121, H = 90; // three coarse levels
         var (g, src, gnd) = RandomCircuit(W, H, 5);
         var mg = Solve(g, W, H, src, gnd, pc: CircuitPreconditioner.Multigrid);
         var jac = Solve(g, W, H, src, gnd, pc: CircuitPreconditioner.Jacobi, maxIterations: 20000);
@@ -283,5 +283,26 @@ public sealed class GridCircuitSolverTests
         Assert.False(s.Converged);
         Assert.Equal(3, s.Iterations);
         Assert.True(s.RelativeResidual > 1e-10 && s.RelativeResidual < 1);
+    }
+
+    [Theory]
+    [InlineData(Connectivity.Eight)]
+    [InlineData(Connectivity.Four)]
+    public void Solve_VectorAndScalarPaths_SameVoltagesAndIterations(Connectivity nb)
+    {
+        // Widths 6 … 13 cover every vector/tail split of the interior rows (4 lanes, column 0 and W−1 scalar).
+        for (int w = 6; w <= 13; w++)
+        {
+            var (g, src, gnd) = RandomCircuit(w, 40, w);
+            var scalar = GridCircuitSolver.Solve((float[])g.Clone(), w, 40, src, gnd,
+                new CircuitOptions { Neighbours = nb, Tolerance = 1e-12, Path = KernelPath.Scalar });
+            var vector = GridCircuitSolver.Solve((float[])g.Clone(), w, 40, src, gnd,
+                new CircuitOptions { Neighbours = nb, Tolerance = 1e-12, Path = KernelPath.Vector256 });
+            Assert.True(scalar.Converged && vector.Converged);
+            double vmax = scalar.VoltageVolts.Where(double.IsFinite).Max();
+            for (int i = 0; i < g.Length; i++)
+                Assert.True(Math.Abs(scalar.VoltageVolts[i] - vector.VoltageVolts[i]) <= 1e-10 * vmax
+                    || (double.IsNaN(scalar.VoltageVolts[i]) && double.IsNaN(vector.VoltageVolts[i])), $"width {w}, cell {i}");
+        }
     }
 }
