@@ -17,6 +17,9 @@ namespace KlimaPakt.Geo.Raster.Circuits;
 /// </remarks>
 public static unsafe class GridCircuitSolver
 {
+    /// <summary>From this many cells on, transient memory is returned to the system before the CG vectors are allocated.</summary>
+    private const long LargeGridCells = 1L << 22;
+
     /// <summary>
     /// Solves the circuit. <paramref name="conductance"/> is taken over and overwritten (it becomes the solver's cell
     /// encoding); NaN, infinite-free zero or NoData cells are removed from the graph.
@@ -94,14 +97,16 @@ public static unsafe class GridCircuitSolver
                 : "no ground: mark at least one valid cell as ground");
 
         // 2. Components without a ground cannot carry current: removed and reported (no NaN solve, no singular matrix).
-        var (ungroundedCells, ungroundedComponents) = RemoveUngrounded(conductance, width, height, o.Neighbours);
+        // The labelling's two int grids live in the residual vector's memory (8 bytes per cell), filled only afterwards.
+        var r = GC.AllocateUninitializedArray<double>(cells, pinned: true);
+        var (ungroundedCells, ungroundedComponents) = RemoveUngrounded(conductance, width, height, o.Neighbours,
+            System.Runtime.InteropServices.MemoryMarshal.Cast<double, int>(r.AsSpan()));
 
         var started = Stopwatch.GetTimestamp();
         fixed (float* g = conductance)
         {
             var fine = new FineGrid(g, width, height, eight, o.Path != KernelPath.Scalar);
             bool all = o.AllCores;
-            var r = GC.AllocateUninitializedArray<double>(checked((int)n), pinned: true);
             double sourceTotal = 0, ignored = 0;
             long freeCells = 0;
             for (int i = 0; i < cells; i++)
@@ -124,19 +129,23 @@ public static unsafe class GridCircuitSolver
                 }
             }
 
+            double bnorm;
+            fixed (double* pr0 = r) bnorm = Math.Sqrt(fine.SumOfSquares(pr0, all));
+            bool solve = bnorm > 0 && freeCells > 0;
+            var mg = solve && o.Preconditioner == CircuitPreconditioner.Multigrid ? new AggregationMultigrid(fine, all) : null;
+            // Large grids: hand the labelling's and the hierarchy build's temporaries back before the CG vectors are
+            // allocated, so the process's peak stays at the solve's own bytes per cell (measured in the results).
+            if (n >= LargeGridCells) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             var x = new double[n];
             var z = GC.AllocateUninitializedArray<float>((int)n, pinned: true);
             fixed (double* px = x)
             fixed (double* pr = r)
             {
-                double bnorm = Math.Sqrt(fine.SumOfSquares(pr, all));
                 int iterations = 0;
                 double rel = 0;
-                long hierarchyBytes = 0;
-                if (bnorm > 0 && freeCells > 0)
+                long hierarchyBytes = mg?.Bytes ?? 0;
+                if (solve)
                 {
-                    var mg = o.Preconditioner == CircuitPreconditioner.Multigrid ? new AggregationMultigrid(fine, all) : null;
-                    hierarchyBytes = mg?.Bytes ?? 0;
                     var p = GC.AllocateUninitializedArray<double>((int)n, pinned: true);
                     fixed (double* pp = p)
                     fixed (float* pz = z)
@@ -254,18 +263,19 @@ public static unsafe class GridCircuitSolver
         });
     }
 
-    private static (long Cells, int Components) RemoveUngrounded(float[] g, int width, int height, Connectivity neighbours)
+    private static (long Cells, int Components) RemoveUngrounded(float[] g, int width, int height, Connectivity neighbours,
+        Span<int> scratch)
     {
-        long n = g.LongLength;
-        var classes = new int[n];
-        for (long i = 0; i < n; i++) classes[i] = g[i] != 0 ? 1 : 0;
-        var labels = new int[n];
+        int n = g.Length;
+        var classes = scratch[..n];
+        var labels = scratch.Slice(n, n);
+        for (int i = 0; i < n; i++) classes[i] = g[i] != 0 ? 1 : 0;
         int count = RasterKernels.ConnectedComponents(classes, width, height, neighbours, 1, labels);
         var grounded = new bool[count + 1];
-        for (long i = 0; i < n; i++)
+        for (int i = 0; i < n; i++)
             if (g[i] < 0) grounded[labels[i]] = true;
         long cells = 0;
-        for (long i = 0; i < n; i++)
+        for (int i = 0; i < n; i++)
         {
             int l = labels[i];
             if (l != 0 && !grounded[l])

@@ -61,12 +61,7 @@ public static class CircuitOperation
         if (!solution.Converged)
             throw new CircuitNotConvergedException(Invariant($"no convergence within {solution.Iterations} iterations: relative residual {solution.RelativeResidual:G3} reached, tolerance {options.Tolerance:G3}; raise --max-iterations or --tolerance"));
         GeoTiff.Write(currentOut, new Raster<float>(grid, solution.CurrentAmps), compression);
-        if (voltageOut is not null)
-        {
-            var v = new float[solution.VoltageVolts.Length];
-            for (int i = 0; i < v.Length; i++) v[i] = (float)solution.VoltageVolts[i];
-            GeoTiff.Write(voltageOut, new Raster<float>(grid, v), compression);
-        }
+        if (voltageOut is not null) WriteVoltage(voltageOut, grid, solution.VoltageVolts, compression);
         progress?.Report(1);
         return new CircuitRunResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, solution);
     }
@@ -84,13 +79,48 @@ public static class CircuitOperation
         }
     }
 
+    /// <summary>Sources and grounds read strip by strip into cell lists: no grid-sized array beside the solve.</summary>
     private static CircuitTerminals ReadTerminals(string sourcesPath, string groundsPath)
     {
-        var s = GeoTiff.ReadBand(sourcesPath).Cells;
-        var g = GeoTiff.ReadBand(groundsPath).Cells;
-        var b = new byte[g.Length];
-        for (int i = 0; i < g.Length; i++) b[i] = g[i] != 0 && !float.IsNaN(g[i]) ? (byte)1 : (byte)0;
-        return CircuitTerminals.FromRasters(s, b);
+        using var sr = GeoTiffReader.Open(sourcesPath);
+        using var gr = GeoTiffReader.Open(groundsPath);
+        var grid = sr.Grid;
+        int rows = RowStrips.RowsFor(grid.Width);
+        var buf = new float[(long)rows * grid.Width];
+        var cells = new List<long>();
+        var amps = new List<double>();
+        var grounds = new List<long>();
+        foreach (var (row, n) in RowStrips.Of(grid.Height, rows))
+        {
+            long offset = (long)row * grid.Width;
+            int count = n * grid.Width;
+            sr.ReadRows(row, n, buf);
+            for (int i = 0; i < count; i++)
+                if (buf[i] != 0 && !float.IsNaN(buf[i]))
+                {
+                    cells.Add(offset + i);
+                    amps.Add(buf[i]);
+                }
+            gr.ReadRows(row, n, buf);
+            for (int i = 0; i < count; i++)
+                if (buf[i] != 0 && !float.IsNaN(buf[i])) grounds.Add(offset + i);
+        }
+        return new CircuitTerminals([.. cells], [.. amps], [.. grounds]);
+    }
+
+    /// <summary>The float64 voltages written as float32 strip by strip (no float copy of the whole grid).</summary>
+    private static void WriteVoltage(string path, GridSpec grid, double[] volts, TiffCompression compression)
+    {
+        using var w = GeoTiffWriter.CreateFloat32(path, grid, compression);
+        int rows = RowStrips.RowsFor(grid.Width);
+        var buf = new float[(long)rows * grid.Width];
+        foreach (var (row, n) in RowStrips.Of(grid.Height, rows))
+        {
+            long offset = (long)row * grid.Width;
+            int count = n * grid.Width;
+            for (int i = 0; i < count; i++) buf[i] = (float)volts[offset + i];
+            w.WriteRows(row, n, buf);
+        }
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

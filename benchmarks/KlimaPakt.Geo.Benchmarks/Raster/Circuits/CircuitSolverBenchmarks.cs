@@ -18,8 +18,9 @@ public class CircuitSolverBenchmarks
     private float[] _work = [];
     private CircuitTerminals _terminals = null!;
 
-    /// <summary>Grid side: 1024 and a ragged 1501.</summary>
-    [Params(1024, 1501)]
+    /// <summary>Grid side: 256 and a ragged 381 (the Jacobi baseline needs thousands of iterations beyond that; the
+    /// large sizes are measured by the side-by-side script).</summary>
+    [Params(256, 381)]
     public int Size { get; set; }
 
     [GlobalSetup]
@@ -62,11 +63,13 @@ public class CircuitSolverBenchmarks
         return (g, new CircuitTerminals(sources, [1, 1, 1], grounds));
     }
 
-    /// <summary>`circuit-probe SIZE [jacobi|multigrid]…`: one solve per preconditioner, iterations, seconds and bytes
-    /// per cell on one line each (the quick figure behind the preconditioner choice in docs/circuits.md).</summary>
+    /// <summary>`circuit-probe SIZE [jacobi|multigrid]… [scalar]`: one solve per preconditioner, iterations, seconds and
+    /// bytes per cell on one line each (the quick figure behind the preconditioner choice in docs/circuits.md).</summary>
     public static int Probe(string[] args)
     {
         int n = int.Parse(args[0], CultureInfo.InvariantCulture);
+        var path = args.Contains("scalar") ? KernelPath.Scalar : KernelPath.Best;
+        args = [.. args.Where(a => a != "scalar")];
         var pcs = args.Length > 1 ? args[1..].Select(a => Enum.Parse<CircuitPreconditioner>(a, true)).ToArray()
             : [CircuitPreconditioner.Multigrid, CircuitPreconditioner.Jacobi];
         var (g, t) = Problem(n, n);
@@ -74,9 +77,9 @@ public class CircuitSolverBenchmarks
         {
             var work = (float[])g.Clone();
             var sw = Stopwatch.StartNew();
-            var s = GridCircuitSolver.Solve(work, n, n, t, new CircuitOptions { Preconditioner = pc, MaxIterations = 100_000, Neighbours = Connectivity.Eight });
+            var s = GridCircuitSolver.Solve(work, n, n, t, new CircuitOptions { Preconditioner = pc, MaxIterations = 100_000, Neighbours = Connectivity.Eight, Path = path });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{n}x{n} {pc}: {s.Iterations} iterations, residual {s.RelativeResidual:G3}, {sw.Elapsed.TotalSeconds:F2} s, {s.SolverBytesPerCell:F1} B/cell, V(source0) {s.VoltageVolts[t.SourceCells[0]]:G10}"));
+                $"{n}x{n} {pc} {path}: {s.Iterations} iterations, residual {s.RelativeResidual:G3}, {sw.Elapsed.TotalSeconds:F2} s, {s.SolverBytesPerCell:F1} B/cell, V(source0) {s.VoltageVolts[t.SourceCells[0]]:G10}"));
         }
         return 0;
     }
