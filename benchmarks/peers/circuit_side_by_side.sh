@@ -11,6 +11,7 @@
 #      METHODS_SMALL ("spsolve cg cg-jacobi", sizes < 2048), METHODS_LARGE ("cg-jacobi spsolve"),
 #      SPSOLVE_MAX (largest size given to spsolve, 2048: SuperLU's fill on 16 M unknowns exceeds the machine),
 #      MEM_KB (address-space cap of a scipy run, default 10 GiB, so a factorisation that explodes fails alone).
+# Sizes < 2048 run without a time cap (plain cg there may take over 15 minutes on a loaded 2-core VM).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -60,7 +61,8 @@ for n in $SIZES; do
   if [ "$n" -lt 2048 ]; then methods=$METHODS_SMALL; lim=100000; else methods=$METHODS_LARGE; lim=$LIMIT; fi
   for m in $methods; do
     [ "$m" = spsolve ] && [ "$n" -gt "$SPSOLVE_MAX" ] && continue
-    timed "$n" "scipy-$m" "ulimit -v $MEM_KB; $PY '$HERE/circuit_scipy.py' --resistance $D/r.tif --sources $D/s.tif --grounds $D/g.tif --method $m --tol 1e-8 --time-limit $lim --compare $V"
+    # spsolve cannot stop itself at the time cap: timeout ends it (rc 124) and the row says so.
+    timed "$n" "scipy-$m" "ulimit -v $MEM_KB; timeout $((lim + 60)) $PY '$HERE/circuit_scipy.py' --resistance $D/r.tif --sources $D/s.tif --grounds $D/g.tif --method $m --tol 1e-8 --time-limit $lim --compare $V"
   done
 done
 echo -e "finished\t$(date -u +%FT%TZ)" >> "$OUT/meta.tsv"

@@ -58,6 +58,9 @@ public static class CircuitOperation
         {
             throw new CircuitInputException($"{sourcesPath} / {groundsPath}: {e.Message}", e);
         }
+        // The CG's direction vector and the multigrid hierarchy (≈ 15 bytes per cell) are garbage now; on large grids
+        // return them before GDAL's block cache fills with the outputs, so the process peak stays the solve's.
+        if (grid.CellCount >= 1L << 22) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         if (!solution.Converged)
             throw new CircuitNotConvergedException(Invariant($"no convergence within {solution.Iterations} iterations: relative residual {solution.RelativeResidual:G3} reached, tolerance {options.Tolerance:G3}; raise --max-iterations or --tolerance"));
         GeoTiff.Write(currentOut, new Raster<float>(grid, solution.CurrentAmps), compression);
