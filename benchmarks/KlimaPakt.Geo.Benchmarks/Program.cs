@@ -11,5 +11,7 @@ if (args.Length > 0 && args[0] == "gpot-mem")
 // `corridors-cost COST.tif PATCHES.tif MAX_COST OUT` is the corridors stage's probe for benchmarks/peers/corridors_side_by_side.sh.
 if (args.Length > 0 && args[0] == "corridors-cost")
     return KlimaPakt.Geo.Benchmarks.Corridors.PatchCostProbe.Run(args[1..]);
+if (args.Length > 0 && args[0] == "circuit-probe")
+    return KlimaPakt.Geo.Benchmarks.Raster.Circuits.CircuitSolverBenchmarks.Probe(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(OverlayMemoryProbe).Assembly).Run(args);
 return 0;

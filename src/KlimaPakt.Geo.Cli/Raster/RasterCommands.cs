@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using KlimaPakt.Geo.Raster.Circuits;
 using KlimaPakt.Geo.Raster.Gdal;
 using KlimaPakt.Geo.Raster.Kernels;
 using KlimaPakt.Geo.Raster.Operations;
@@ -7,14 +8,16 @@ using Spectre.Console;
 
 namespace KlimaPakt.Geo.Cli.Raster;
 
-/// <summary>`klimapakt raster score|distance|cost`: the scoring core on any GeoTIFFs, no database needed.</summary>
+/// <summary>`klimapakt raster score|distance|cost|current|omniscape`: the scoring core on any GeoTIFFs, no database needed.</summary>
 public static class RasterCommands
 {
-    public static Command Create() => new("raster", "Raster scoring core on GeoTIFFs: weighted overlay, distance, cost-distance.")
+    public static Command Create() => new("raster", "Raster scoring core on GeoTIFFs: weighted overlay, distance, cost-distance, circuit current.")
     {
         Score(),
         Distance(),
         Cost(),
+        Current(),
+        Omniscape(),
     };
 
     private static Option<string> CompressOption() => new("--compress")
@@ -109,17 +112,103 @@ public static class RasterCommands
         return cmd;
     }
 
+    private static Command Current()
+    {
+        var resistance = new Option<string>("--resistance") { Description = "Resistance GeoTIFF in ohms per cell (NoData = barrier).", Required = true };
+        var isConductance = new Option<bool>("--conductance") { Description = "The --resistance raster holds conductances (siemens) instead." };
+        var sources = new Option<string>("--sources") { Description = "Source GeoTIFF: current injected per cell in amperes (0 or NoData = none).", Required = true };
+        var grounds = new Option<string>("--grounds") { Description = "Ground GeoTIFF: non-zero cells are grounded (0 V, zero resistance).", Required = true };
+        var output = new Option<string>("--out") { Description = "Output float32 GeoTIFF of cumulative current per cell, amperes.", Required = true };
+        var voltage = new Option<string?>("--voltage-out") { Description = "Optional output float32 GeoTIFF of voltages, volts." };
+        var four = new Option<bool>("--four-neighbours") { Description = "Link each cell to its 4 edge neighbours only (default: 8)." };
+        var tolerance = new Option<double>("--tolerance")
+        {
+            Description = "Relative residual ‖b − A·v‖ / ‖b‖ at which the solve stops.",
+            DefaultValueFactory = _ => 1e-8,
+        };
+        var maxIterations = new Option<int>("--max-iterations")
+        {
+            Description = "Iteration cap of the conjugate-gradient solve; reaching it is an error (exit 2).",
+            DefaultValueFactory = _ => 1000,
+        };
+        var compress = CompressOption();
+        var cmd = new Command("current", "Circuit theory (Circuitscape advanced mode): current from sources to grounds through the resistance surface.")
+        {
+            resistance, isConductance, sources, grounds, output, voltage, four, tolerance, maxIterations, compress,
+        };
+        cmd.SetAction(p => Run(() =>
+        {
+            double tol = p.GetValue(tolerance);
+            if (!(tol > 0 && tol < 1)) throw new UsageException(Invariant($"--tolerance must lie between 0 and 1 (exclusive), not {tol}"));
+            int cap = p.GetValue(maxIterations);
+            if (cap < 1) throw new UsageException($"--max-iterations must be at least 1, not {cap}");
+            var options = new CircuitOptions
+            {
+                Neighbours = p.GetValue(four) ? Connectivity.Four : Connectivity.Eight,
+                Tolerance = tol,
+                MaxIterations = cap,
+            };
+            var r = WithProgress("current", progress => CircuitOperation.Run(p.GetValue(resistance)!, p.GetValue(isConductance),
+                p.GetValue(sources)!, p.GetValue(grounds)!, p.GetValue(output)!, p.GetValue(voltage), options,
+                ParseCompression(p.GetValue(compress)), progress));
+            var s = r.Solution;
+            if (s.UngroundedComponents > 0)
+                Console.Error.WriteLine(Invariant($"warning: {s.UngroundedComponents} components without a ground ({s.UngroundedCells} cells, {s.IgnoredSourceAmps:G4} A of sources) were not solved: NoData in the outputs"));
+            else if (s.IgnoredSourceAmps != 0)
+                Console.Error.WriteLine(Invariant($"warning: {s.IgnoredSourceAmps:G4} A of sources lie on NoData cells and were ignored"));
+            Console.Error.WriteLine(Invariant($"current: {r.Grid.Width}x{r.Grid.Height} cells, {s.SolvedCells} solved ({s.GroundCells} grounds), {s.Iterations} iterations, residual {s.RelativeResidual:G3}, {r.Seconds:F3} s -> {p.GetValue(output)}"));
+        }));
+        return cmd;
+    }
+
+    private static Command Omniscape()
+    {
+        var resistance = new Option<string>("--resistance") { Description = "Resistance GeoTIFF (NoData = barrier).", Required = true };
+        var sources = new Option<string>("--sources") { Description = "Source-strength GeoTIFF (habitat quality; 0 or NoData = not a source).", Required = true };
+        var radius = new Option<double>("--radius-meters") { Description = "Moving-window radius in map units (metres).", Required = true };
+        var block = new Option<int>("--block-size")
+        {
+            Description = "Side of the square blocks of targets, in cells (odd; 1 = every cell a target, as slow as it is exact).",
+            DefaultValueFactory = _ => 1,
+        };
+        var output = new Option<string>("--out") { Description = "Output float32 GeoTIFF of cumulative current.", Required = true };
+        var flow = new Option<string?>("--flow-potential-out") { Description = "Optional output: the same on a uniform resistance." };
+        var norm = new Option<string?>("--normalised-out") { Description = "Optional output: cumulative current / flow potential." };
+        var tolerance = new Option<double>("--tolerance")
+        {
+            Description = "Relative residual of each window's solve.",
+            DefaultValueFactory = _ => 1e-6,
+        };
+        var compress = CompressOption();
+        var cmd = new Command("omniscape", "Omniscape-style moving-window circuit connectivity: cumulative, flow-potential and normalised current.")
+        {
+            resistance, sources, radius, block, output, flow, norm, tolerance, compress,
+        };
+        cmd.SetAction(p => Run(() =>
+        {
+            double tol = p.GetValue(tolerance);
+            if (!(tol > 0 && tol < 1)) throw new UsageException(Invariant($"--tolerance must lie between 0 and 1 (exclusive), not {tol}"));
+            var r = WithProgress("omniscape", progress => MovingWindowOperation.Run(p.GetValue(resistance)!, p.GetValue(sources)!,
+                p.GetValue(radius), p.GetValue(block), p.GetValue(output)!, p.GetValue(flow), p.GetValue(norm), tol,
+                ParseCompression(p.GetValue(compress)), progress));
+            var m = r.Result;
+            if (m.NotConverged > 0) Console.Error.WriteLine($"warning: {m.NotConverged} windows did not reach the tolerance within the iteration cap");
+            Console.Error.WriteLine(Invariant($"omniscape: {r.Grid.Width}x{r.Grid.Height} cells, {m.Windows} windows, {m.Iterations} iterations, {r.Seconds:F3} s -> {p.GetValue(output)}"));
+        }));
+        return cmd;
+    }
+
     /// <summary>
     /// Runs an operation with a progress bar on an interactive terminal; when output is redirected (scripts, CI,
     /// benchmarks) it runs without one, and the one-line summary after it is all that is printed.
     /// </summary>
-    private static RasterOperationResult WithProgress(string label, Func<IProgress<double>?, RasterOperationResult> operation) =>
+    private static T WithProgress<T>(string label, Func<IProgress<double>?, T> operation) =>
         Console.IsOutputRedirected ? operation(null) : WithProgressBar(label, operation);
 
     // Its own method so that a redirected run never loads Spectre.Console (the JIT resolves a method's types when it
     // compiles it).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static RasterOperationResult WithProgressBar(string label, Func<IProgress<double>?, RasterOperationResult> operation) =>
+    private static T WithProgressBar<T>(string label, Func<IProgress<double>?, T> operation) =>
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
                 new PercentageColumn(), new ElapsedTimeColumn())
@@ -159,6 +248,16 @@ public static class RasterCommands
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
+        }
+        catch (CircuitInputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (CircuitNotConvergedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
         }
         catch (ArgumentException e)
         {

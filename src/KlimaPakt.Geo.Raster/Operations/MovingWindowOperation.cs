@@ -1,0 +1,60 @@
+using System.Globalization;
+using KlimaPakt.Geo.Raster.Circuits;
+using KlimaPakt.Geo.Raster.Gdal;
+
+namespace KlimaPakt.Geo.Raster.Operations;
+
+/// <summary>What a file-based moving-window run did.</summary>
+/// <param name="Grid">Grid of the inputs and outputs.</param>
+/// <param name="Seconds">Wall time.</param>
+/// <param name="Result">Windows, iterations, non-converged windows (the rasters are already written).</param>
+public sealed record MovingWindowRunResult(GridSpec Grid, double Seconds, MovingWindowResult Result);
+
+/// <summary>Omniscape-style moving-window circuit connectivity from GeoTIFF to GeoTIFF (<see cref="MovingWindowCircuits"/>).</summary>
+public static class MovingWindowOperation
+{
+    /// <summary>Reads the resistance and source-strength rasters (one grid, square cells), runs the moving window and
+    /// writes the cumulative current and, when asked, the flow potential and the normalised current (float32).</summary>
+    /// <param name="resistancePath">Resistance per cell (NoData = barrier).</param>
+    /// <param name="sourcesPath">Source strength per cell (0 or NoData = none).</param>
+    /// <param name="radiusMeters">Window radius in map units (metres on EPSG:2169).</param>
+    /// <param name="blockSize">Block side in cells (odd).</param>
+    /// <param name="cumulativeOut">Output cumulative current.</param>
+    /// <param name="flowPotentialOut">Optional output flow potential.</param>
+    /// <param name="normalisedOut">Optional output normalised current.</param>
+    /// <param name="tolerance">Relative residual of each window's solve.</param>
+    /// <param name="compression">Output compression.</param>
+    /// <param name="progress">Optional progress 0..1.</param>
+    /// <exception cref="CircuitInputException">Different grids, non-square cells, a radius under one cell, bad resistance.</exception>
+    public static MovingWindowRunResult Run(string resistancePath, string sourcesPath, double radiusMeters, int blockSize,
+        string cumulativeOut, string? flowPotentialOut, string? normalisedOut, double tolerance = 1e-6,
+        TiffCompression compression = default, IProgress<double>? progress = null)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var r = GeoTiff.ReadBand(resistancePath);
+        var grid = r.Grid;
+        var sg = GeoTiff.ReadInfo(sourcesPath).Grid;
+        if (!sg.IsAlignedWith(grid)) throw new CircuitInputException($"{sourcesPath} is not on the grid of {resistancePath}");
+        if (Math.Abs(grid.CellSizeX - grid.CellSizeY) > 1e-9 * grid.CellSizeX)
+            throw new CircuitInputException($"{resistancePath}: the moving window needs square cells, not {grid.CellSizeX} x {grid.CellSizeY}");
+        double radiusCells = radiusMeters / grid.CellSizeX;
+        if (!(radiusCells >= 1))
+            throw new CircuitInputException(string.Create(CultureInfo.InvariantCulture, $"--radius-meters {radiusMeters} is less than one cell ({grid.CellSizeX} m)"));
+        if (blockSize < 1 || blockSize % 2 == 0)
+            throw new CircuitInputException($"--block-size must be a positive odd number of cells, not {blockSize}");
+        CircuitOperation.ToConductance(r.Cells, resistancePath, grid.Width, isConductance: false);
+        var s = GeoTiff.ReadBand(sourcesPath).Cells;
+        bool fp = flowPotentialOut is not null || normalisedOut is not null;
+        var result = MovingWindowCircuits.Run(r.Cells, s, grid.Width, grid.Height, new MovingWindowOptions
+        {
+            RadiusCells = radiusCells,
+            BlockSize = blockSize,
+            FlowPotential = fp,
+            Solver = new CircuitOptions { Tolerance = tolerance, AllCores = false },
+        }, progress);
+        GeoTiff.Write(cumulativeOut, new Raster<float>(grid, result.CumulativeAmps), compression);
+        if (flowPotentialOut is not null) GeoTiff.Write(flowPotentialOut, new Raster<float>(grid, result.FlowPotentialAmps!), compression);
+        if (normalisedOut is not null) GeoTiff.Write(normalisedOut, new Raster<float>(grid, result.Normalised!), compression);
+        return new MovingWindowRunResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, result);
+    }
+}
