@@ -1,4 +1,5 @@
 using KlimaPakt.Geo.Api.Features.Geothermal;
+using KlimaPakt.Geo.Api.Features.Groups;
 using KlimaPakt.Geo.Api.Features.Health;
 using KlimaPakt.Geo.Api.Features.Map;
 using KlimaPakt.Geo.Api.Features.Ogc;
@@ -31,6 +32,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapRegionsApi();
+app.MapGroupsApi();
 app.MapRunsApi();
 app.MapTilesApi();
 app.MapOgcFeaturesApi();

@@ -22,6 +22,7 @@ var root = new RootCommand(Description)
     KlimaPakt.Geo.Cli.Raster.RasterCommands.Create(),
     RunCommands.Create(),
     RunCommands.List(),
+    IndicatorCommands.Create(),
     KlimaPakt.Geo.Cli.Geothermal.GeothermalCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -59,6 +59,8 @@ public static class GeoDatabase
         services.AddSingleton<ImportService>();
         services.AddSingleton<RasterRegistry>();
         services.AddSingleton<BundleImporter>();
+        services.AddSingleton<GroupImporter>();
+        services.AddSingleton<Features.GroupFigures>();
         services.AddSingleton<Analyses.BoreholeQuery>();
         services.AddAnalyses();
         return services;
