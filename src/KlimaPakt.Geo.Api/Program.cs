@@ -1,3 +1,4 @@
+using KlimaPakt.Geo.Api.Features.Exports;
 using KlimaPakt.Geo.Api.Features.Geothermal;
 using KlimaPakt.Geo.Api.Features.Groups;
 using KlimaPakt.Geo.Api.Features.Health;
@@ -33,6 +34,7 @@ app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapRegionsApi();
 app.MapGroupsApi();
+app.MapExportsApi();
 app.MapRunsApi();
 app.MapTilesApi();
 app.MapOgcFeaturesApi();

@@ -23,6 +23,7 @@ var root = new RootCommand(Description)
     RunCommands.Create(),
     RunCommands.List(),
     IndicatorCommands.Create(),
+    ExportCommands.Create(),
     KlimaPakt.Geo.Cli.Geothermal.GeothermalCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -82,6 +82,21 @@ public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliData
     }
 
     [Fact]
+    public async Task Export_QueuedOrUnknownRun_ExitCode2()
+    {
+        var runs = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>(fixture.Db.Services);
+        var queued = await runs.CreateAsync(new("ev", "lu", ["0204"], System.Text.Json.JsonDocument.Parse("{}").RootElement));
+        var folder = Path.Combine(Path.GetTempPath(), $"klimapakt-export-{Guid.NewGuid():N}");
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "export", queued.Id.ToString(), "--out", folder);
+        await fixture.Db.ScalarAsync<long>($"WITH d AS (DELETE FROM analysis_runs WHERE id = '{queued.Id}' RETURNING 1) SELECT count(*) FROM d");
+        Assert.Equal(2, code);
+        Assert.Contains("not published", output);
+        (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "export", Guid.NewGuid().ToString(), "--out", folder);
+        Assert.Equal(2, code);
+        Assert.Contains("Unknown run", output);
+    }
+
+    [Fact]
     public async Task RunEv_NegativeRadius_ExitCode2AndNoRunCreated()
     {
         var before = await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
