@@ -24,6 +24,7 @@ var root = new RootCommand(Description)
     RunCommands.List(),
     IndicatorCommands.Create(),
     ExportCommands.Create(),
+    ExportCommands.Compare(),
     KlimaPakt.Geo.Cli.Geothermal.GeothermalCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

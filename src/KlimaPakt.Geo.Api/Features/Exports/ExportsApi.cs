@@ -1,4 +1,6 @@
 using KlimaPakt.Geo.Data.Exports;
+using KlimaPakt.Geo.Data.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KlimaPakt.Geo.Api.Features.Exports;
 
@@ -11,8 +13,13 @@ public static class ExportsApi
         app.MapGet("/runs/{id:guid}/export.gpkg", GeoPackage).WithTags("Runs")
             .WithSummary("A published run as one GeoPackage: every result table and the per-commune figures (409 for a run not published)")
             .Produces(StatusCodes.Status200OK, contentType: GeoPackageMediaType);
+        app.MapGet("/runs/{a:guid}/compare/{b:guid}", Compare).WithTags("Runs")
+            .WithSummary("Two published runs of one kind compared commune by commune (B − A per figure) with the additive totals; 400 for different kinds");
         return app;
     }
+
+    private static async Task<Ok<RunComparisonResult>> Compare(Guid a, Guid b, RunComparison comparison, CancellationToken ct) =>
+        TypedResults.Ok(await comparison.CompareAsync(a, b, ct));
 
     private static async Task<IResult> GeoPackage(Guid id, RunExporter exporter, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using KlimaPakt.Geo.Data.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,5 +34,21 @@ public sealed class ExportsApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/runs/{Guid.NewGuid()}/export.gpkg")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Compare_RunWithItselfZeros_DifferentKinds400()
+    {
+        await fixture.RunAnalysesAsync();
+        var ev = await fixture.ScalarAsync<Guid>("SELECT id FROM analysis_runs WHERE kind = 'ev' AND status = 'Published' ORDER BY published_at DESC LIMIT 1");
+        var geothermal = await fixture.ScalarAsync<Guid>("SELECT id FROM analysis_runs WHERE kind = 'geothermal' AND status = 'Published' ORDER BY published_at DESC LIMIT 1");
+        var self = await _client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/runs/{ev}/compare/{ev}");
+        var differences = self.GetProperty("communes").EnumerateArray().SelectMany(c => c.GetProperty("figures").EnumerateArray())
+            .Select(f => f.GetProperty("difference").GetDouble()).ToList();
+        Assert.Equal(await fixture.ScalarAsync<long>($"SELECT count(*) FROM results.commune_metrics WHERE run_id = '{ev}'"), differences.Count);
+        Assert.All(differences, d => Assert.Equal(0.0, d));
+        var response = await _client.GetAsync($"/runs/{ev}/compare/{geothermal}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }
