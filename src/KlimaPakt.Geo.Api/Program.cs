@@ -1,4 +1,6 @@
+using KlimaPakt.Geo.Api.Features.Exports;
 using KlimaPakt.Geo.Api.Features.Geothermal;
+using KlimaPakt.Geo.Api.Features.Groups;
 using KlimaPakt.Geo.Api.Features.Health;
 using KlimaPakt.Geo.Api.Features.Limits;
 using KlimaPakt.Geo.Api.Features.Map;
@@ -40,6 +42,8 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
 app.MapRegionsApi();
+app.MapGroupsApi();
+app.MapExportsApi();
 app.MapRunsApi();
 app.MapSecurityApi();
 app.MapTilesApi();

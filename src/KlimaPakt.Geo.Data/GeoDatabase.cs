@@ -67,6 +67,10 @@ public static class GeoDatabase
         services.AddSingleton<ImportService>();
         services.AddSingleton<RasterRegistry>();
         services.AddSingleton<BundleImporter>();
+        services.AddSingleton<GroupImporter>();
+        services.AddSingleton<Features.GroupFigures>();
+        services.AddSingleton<Features.RunComparison>();
+        services.AddSingleton(_ => new Exports.RunExporter(dataSource, connectionString));
         services.AddSingleton<Analyses.BoreholeQuery>();
         services.AddAnalyses();
         return services;

@@ -24,6 +24,12 @@ public sealed class GeoDbContext(DbContextOptions<GeoDbContext> options) : DbCon
     /// <summary>Imported files.</summary>
     public DbSet<ImportSource> ImportSources => Set<ImportSource>();
 
+    /// <summary>Districts and cooperation spaces (groups of communes).</summary>
+    public DbSet<CommuneGroup> CommuneGroups => Set<CommuneGroup>();
+
+    /// <summary>Member communes of the groups.</summary>
+    public DbSet<CommuneGroupMember> CommuneGroupMembers => Set<CommuneGroupMember>();
+
     /// <summary>Buildings layer.</summary>
     public DbSet<Building> Buildings => Set<Building>();
 

@@ -45,6 +45,58 @@ public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliData
     }
 
     [Fact]
+    public async Task Indicators_ByCanton_CsvFileWithOneRowPerCanton()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"klimapakt-indicators-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "indicators", "--region", "lu", "--by", "canton", "--out", path);
+            Assert.True(code == 0, output);
+            var lines = await File.ReadAllLinesAsync(path);
+            Assert.Equal(13, lines.Length); // the header and the 12 cantons
+            var header = lines[0].Split(',');
+            Assert.Equal(["unit", "code", "name", "communes", "population", "area_km2"], header[..6]);
+            // The cantons' residents sum to the country's (STATEC, 1 January 2023: 660,809); canton names hold no comma.
+            Assert.Equal(660_809, lines[1..].Sum(l => double.Parse(l.Split(',')[4], System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(100, lines[1..].Sum(l => int.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public async Task IndicatorsAndGroups_BadInput_ExitCode2NamingIt()
+    {
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "indicators", "--region", "lu", "--by", "parish");
+        Assert.Equal(2, code);
+        Assert.Contains("parish", output);
+        var path = Path.Combine(Path.GetTempPath(), $"klimapakt-groups-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, "kind,code,name,commune,source\nspace,x,X,Atlantis,test\n");
+        try
+        {
+            (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "import", "groups", "--region", "lu", path);
+            Assert.Equal(2, code);
+            Assert.Contains(Path.GetFileName(path), output);
+            Assert.Contains("'Atlantis'", output);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public async Task Export_QueuedOrUnknownRun_ExitCode2()
+    {
+        var runs = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>(fixture.Db.Services);
+        var queued = await runs.CreateAsync(new("ev", "lu", ["0204"], System.Text.Json.JsonDocument.Parse("{}").RootElement));
+        var folder = Path.Combine(Path.GetTempPath(), $"klimapakt-export-{Guid.NewGuid():N}");
+        var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "export", queued.Id.ToString(), "--out", folder);
+        await fixture.Db.ScalarAsync<long>($"WITH d AS (DELETE FROM analysis_runs WHERE id = '{queued.Id}' RETURNING 1) SELECT count(*) FROM d");
+        Assert.Equal(2, code);
+        Assert.Contains("not published", output);
+        (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "export", Guid.NewGuid().ToString(), "--out", folder);
+        Assert.Equal(2, code);
+        Assert.Contains("Unknown run", output);
+    }
+
+    [Fact]
     public async Task RunEv_NegativeRadius_ExitCode2AndNoRunCreated()
     {
         var before = await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");

@@ -14,7 +14,7 @@ internal static class ImportCommands
 
     public static Command Create() => new("import", "Import data into PostGIS (each import is one transaction; re-importing a file replaces it).")
     {
-        Layer(), Communes(), Osm(), Population(), Aerodromes(), PopulationGrid(), LandCover(), RasterRegistration(), Bundle(),
+        Layer(), Communes(), Osm(), Population(), Aerodromes(), PopulationGrid(), LandCover(), RasterRegistration(), Groups(), Bundle(),
     };
 
     private static readonly Option<string?> Licence = new("--licence") { Description = "Licence of the data (e.g. 'ODbL 1.0'), stored with the import" };
@@ -121,6 +121,16 @@ internal static class ImportCommands
         var command = new Command("raster", "Register a GeoTIFF (grid, CRS, NoData, content hash).") { region, name, coverage, file };
         command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) => Print(await s.GetRequiredService<RasterRegistry>().RegisterAsync(
             new RasterRegistrationRequest(p.GetValue(file)!, p.GetValue(name), p.GetValue(region), p.GetValue(coverage)), ct)), ct));
+        return command;
+    }
+
+    private static Command Groups()
+    {
+        var file = new Argument<string>("file") { Description = "JSON {\"groups\": [{kind, code, name, source, communes}]} or CSV kind,code,name,commune,source" };
+        var command = new Command("groups", "Import districts and cooperation spaces with their member communes (by code or name) and the source of each list.")
+            { Region, file };
+        command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) => Print(await s.GetRequiredService<GroupImporter>().ImportAsync(
+            p.GetValue(Region)!, p.GetValue(file)!, ct)), ct));
         return command;
     }
 

@@ -7,7 +7,7 @@ namespace KlimaPakt.Geo.Data.Import;
 /// Loads a manifest of regions and their files (<c>data/bundle.json</c>) through <see cref="ImportService"/>:
 /// the bundled demo data, or a consultant's own set of communes. Paths are relative to the manifest.
 /// </summary>
-public sealed class BundleImporter(ImportService imports, RasterRegistry rasters)
+public sealed class BundleImporter(ImportService imports, RasterRegistry rasters, GroupImporter groups)
 {
     /// <summary>Imports everything the manifest lists, region by region; reports each import as it completes.</summary>
     public async Task<IReadOnlyList<ImportReport>> LoadAsync(string manifestPath, IProgress<ImportReport>? progress = null, CancellationToken ct = default)
@@ -45,6 +45,9 @@ public sealed class BundleImporter(ImportService imports, RasterRegistry rasters
                 Done(await imports.ImportPopulationGridAsync(new PopulationGridImportRequest(region.Code, At(g.Path), g.PopulationField, g.Year, g.ClassField, g.Provenance), ct));
             foreach (var r in region.Rasters ?? [])
                 Done(await rasters.RegisterAsync(new RasterRegistrationRequest(At(r.Path), r.Name, region.Code), ct));
+            // After the communes: groups name their members.
+            foreach (var g in region.Groups ?? [])
+                Done(await groups.ImportAsync(region.Code, At(g.Path), ct));
             // After the rasters: a classification reads a registered raster by name.
             foreach (var lc in region.LandCover ?? [])
                 Done(await imports.ImportLandCoverFromRasterAsync(new LandCoverRasterRequest(region.Code, lc.FromRaster, SourceName: lc.SourceName, Provenance: lc.Provenance), ct));
@@ -64,7 +67,7 @@ public sealed class BundleImporter(ImportService imports, RasterRegistry rasters
     private sealed record Manifest(List<RegionEntry> Regions, List<RasterEntry>? Rasters);
     private sealed record RegionEntry(string Code, string Name, int Srid, CommuneEntry? Communes, List<OsmEntry>? Osm,
         List<PopulationEntry>? Population, List<LayerEntry>? Layers, List<AerodromeEntry>? Aerodromes, List<PopulationGridEntry>? PopulationGrid,
-        List<RasterEntry>? Rasters, List<LandCoverEntry>? LandCover);
+        List<RasterEntry>? Rasters, List<LandCoverEntry>? LandCover, List<GroupFileEntry>? Groups);
     private sealed record CommuneEntry(string Path, string CodeField = "LAU2", string NameField = "COMMUNE", string? CantonField = "CANTON", Provenance? Provenance = null);
     private sealed record OsmEntry(string Path, int? CommuneAdminLevel = 8, int? CantonAdminLevel = 6, Provenance? Provenance = null);
     private sealed record PopulationEntry(string Path, string? Mappings, int? Year, Provenance? Provenance = null);
@@ -73,4 +76,5 @@ public sealed class BundleImporter(ImportService imports, RasterRegistry rasters
     private sealed record PopulationGridEntry(string Path, string PopulationField = "T2021", int Year = 2021, string? ClassField = "CNTR_ID", Provenance? Provenance = null);
     private sealed record LandCoverEntry(string FromRaster, string? SourceName, Provenance? Provenance);
     private sealed record RasterEntry(string Path, string? Name);
+    private sealed record GroupFileEntry(string Path);
 }

@@ -368,6 +368,81 @@ namespace KlimaPakt.Geo.Data.Migrations
                     b.ToTable("communes", (string)null);
                 });
 
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.CommuneGroup", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("region_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SourceFile")
+                        .HasColumnType("text")
+                        .HasColumnName("source_file");
+
+                    b.HasKey("Id")
+                        .HasName("pk_commune_groups");
+
+                    b.HasIndex("RegionId", "Kind", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_commune_groups_region_id_kind_code");
+
+                    b.ToTable("commune_groups", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_commune_groups_kind", "kind IN ('district', 'space')");
+                        });
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.CommuneGroupMember", b =>
+                {
+                    b.Property<int>("GroupId")
+                        .HasColumnType("integer")
+                        .HasColumnName("group_id");
+
+                    b.Property<int>("CommuneId")
+                        .HasColumnType("integer")
+                        .HasColumnName("commune_id");
+
+                    b.HasKey("GroupId", "CommuneId")
+                        .HasName("pk_commune_group_members");
+
+                    b.HasIndex("CommuneId")
+                        .HasDatabaseName("ix_commune_group_members_commune_id");
+
+                    b.ToTable("commune_group_members", (string)null);
+                });
+
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.CommuneMetric", b =>
                 {
                     b.Property<Guid>("RunId")
@@ -1408,6 +1483,33 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasConstraintName("fk_communes_import_sources_source_id");
                 });
 
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.CommuneGroup", b =>
+                {
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_commune_groups_regions_region_id");
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.CommuneGroupMember", b =>
+                {
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.Commune", null)
+                        .WithMany()
+                        .HasForeignKey("CommuneId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_commune_group_members_communes_commune_id");
+
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.CommuneGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_commune_group_members_commune_groups_group_id");
+                });
+
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.CommuneMetric", b =>
                 {
                     b.HasOne("KlimaPakt.Geo.Data.Entities.Commune", null)
@@ -1666,6 +1768,11 @@ namespace KlimaPakt.Geo.Data.Migrations
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Commune", b =>
                 {
                     b.Navigation("Populations");
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.CommuneGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Region", b =>
