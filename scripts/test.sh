@@ -31,8 +31,8 @@ for trx in "$RESULTS"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 
-# The browser test: the planners' map in headless Chromium, against a database holding the bundled data, an EV run
-# and a wind run (Luxembourg at a coarse grid to keep CI short; seven score classes, so the legend's class count
+# The browser test: the planners' map in headless Chromium, against a database holding the bundled data, an EV run,
+# a wind run, a geothermal run (100 m) and a corridors run (Liechtenstein, 50 m) (Luxembourg at a coarse grid to keep CI short; seven score classes, so the legend's class count
 # is seen to come from the data, not from a fixed five).
 browser_rc=0
 if [ -x tests/browser/run.sh ]; then
@@ -42,6 +42,8 @@ if [ -x tests/browser/run.sh ]; then
      && KLIMAPAKT_DB="$browser_db" "${cli[@]}" import bundle data/bundle.json >/dev/null \
      && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run ev --region lu >/dev/null \
      && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run wind --region lu --cell-size-meters 50 --output-cell-size-meters 100 --score-classes 7 >/dev/null \
+     && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run geothermal --region lu --cell-size-meters 100 >/dev/null \
+     && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run corridors --region li --cell-size-meters 50 >/dev/null \
      && tests/browser/run.sh "$browser_db"; then
     passed=$((passed + 1))
   else

@@ -248,6 +248,15 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
                     // database session) stays failed, and the publishing transaction rolls back.
                     if (!await SaveAsync(run, connection, tx, CancellationToken.None, requireRunning: true))
                         throw new GeoInputException("The run was marked interrupted while it computed (the database connection was lost); start it again.");
+                    // A cancel sent from another process since the last poll of the flag still wins: read it in the
+                    // publishing transaction (the row is locked by the update above), so "cancelled" never publishes.
+                    await using var flag = new NpgsqlCommand("SELECT cancel_requested FROM analysis_runs WHERE id = $1", connection, tx);
+                    flag.Parameters.Add(new NpgsqlParameter { Value = run.Id });
+                    if (await flag.ExecuteScalarAsync(CancellationToken.None) is true)
+                    {
+                        await cancellation.CancelAsync();
+                        cancellation.Token.ThrowIfCancellationRequested();
+                    }
                 }, cancellation.Token);
             }
             finally
