@@ -266,9 +266,7 @@ public static class GeothermalCalculator
             float fallback = (float)(p.AirTemperatureCelsius + p.GroundAirOffsetKelvin);
             for (int i = 0; i < n; i++)
                 energy[i] = float.IsFinite(dem[i]) ? (float)p.AssumedGroundTemperatureCelsius(dem[i]) : fallback;
-            t0 = $"T0 assumed from elevation{Named("dem")}: {p.AirTemperatureCelsius.ToString(CultureInfo.InvariantCulture)} °C air at " +
-                $"{p.AirTemperatureElevationMeters.ToString(CultureInfo.InvariantCulture)} m + {p.GroundAirOffsetKelvin.ToString(CultureInfo.InvariantCulture)} K, " +
-                $"−{p.LapseRateKelvinPerKilometer.ToString(CultureInfo.InvariantCulture)} K/km";
+            t0 = $"T0 assumed from elevation{Named("dem")}: {p.AssumedGroundTemperatureModel()}";
         }
         else
         {
@@ -359,10 +357,11 @@ public static class WasteHeatMatcher
         ArgumentNullException.ThrowIfNull(areas);
         ArgumentNullException.ThrowIfNull(demandMwhPerYear);
         var result = new List<WasteHeatMatch>(sources.Count);
+        var byId = areas.OrderBy(a => a.Id).ToList();
         foreach (var s in sources.OrderBy(s => s.Id))
         {
             (int Id, Geometry Geometry, double Distance)? nearest = null;
-            foreach (var (id, geometry) in areas.OrderBy(a => a.Id))
+            foreach (var (id, geometry) in byId)
             {
                 double d = geometry.Distance(s.Location);
                 if (nearest is null || d < nearest.Value.Distance) nearest = (id, geometry, d);

@@ -184,6 +184,10 @@ public sealed record GeothermalParameters : GPotParameters
         return this with { Restrictions = [.. rules] };
     }
 
+    /// <summary>The assumed T0 model in words, for labels: e.g. <c>9.5 °C air at 376 m + 1 K, −6.5 K/km</c>.</summary>
+    public string AssumedGroundTemperatureModel() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{AirTemperatureCelsius} °C air at {AirTemperatureElevationMeters} m + {GroundAirOffsetKelvin} K, −{LapseRateKelvinPerKilometer} K/km");
+
     /// <summary>T0 [°C] at <paramref name="elevationMeters"/> from the assumed air temperature, lapse rate and offset.</summary>
     /// <param name="elevationMeters">Ground elevation [m].</param>
     public double AssumedGroundTemperatureCelsius(double elevationMeters) =>

@@ -51,21 +51,26 @@ internal static class AnalysisSql
         return populations;
     }
 
+    /// <summary>The region's DEM: the first registered raster whose name says elevation (name, path, SHA-256), or null.</summary>
+    public static async Task<(string Name, string Path, string Sha256)?> DemAsync(NpgsqlConnection connection, int regionId, CancellationToken ct)
+    {
+        await foreach (var dem in Read(connection, "SELECT name, path, content_sha256 FROM rasters WHERE region_id = $1 AND name ILIKE '%elevation%' ORDER BY name LIMIT 1",
+            ct, r => (r.GetString(0), r.GetString(1), r.GetString(2)), regionId))
+            return dem;
+        return null;
+    }
+
     /// <summary>
-    /// The region's DEM (the first registered raster whose name says elevation) read onto <paramref name="grid"/>
-    /// (bilinear), its hash recorded as the run's <c>dem</c> input; null when the region has none.
+    /// The region's DEM (<see cref="DemAsync"/>) read onto <paramref name="grid"/> (bilinear), its hash recorded as the
+    /// run's <c>dem</c> input; null when the region has none.
     /// </summary>
     public static async Task<(float[] Cells, string Name)?> ElevationAsync(RunContext context, NpgsqlConnection connection, Raster.GridSpec grid,
         CancellationToken ct)
     {
-        await foreach (var (name, path, sha) in Read(connection, "SELECT name, path, content_sha256 FROM rasters WHERE region_id = $1 AND name ILIKE '%elevation%' ORDER BY name LIMIT 1",
-            ct, r => (r.GetString(0), r.GetString(1), r.GetString(2)), context.Region.Id))
-        {
-            context.InputHash("dem", sha);
-            context.Log.Add($"DEM: {name}");
-            return (Raster.Gdal.GeoTiff.ReadOnto(path, grid, Raster.Gdal.Resampling.Bilinear).Cells, name);
-        }
-        return null;
+        if (await DemAsync(connection, context.Region.Id, ct) is not { } dem) return null;
+        context.InputHash("dem", dem.Sha256);
+        context.Log.Add($"DEM: {dem.Name}");
+        return (Raster.Gdal.GeoTiff.ReadOnto(dem.Path, grid, Raster.Gdal.Resampling.Bilinear).Cells, dem.Name);
     }
 
     /// <summary>

@@ -163,9 +163,7 @@ public sealed class BoreholeQuery(NpgsqlDataSource dataSource)
                 restricted = hits.Count > 0;
                 if (request.GroundTemperatureCelsius is null)
                 {
-                    var dem = await FirstAsync(connection, "SELECT name, path FROM rasters WHERE region_id = $1 AND name ILIKE '%elevation%' ORDER BY name LIMIT 1", ct,
-                        r => (Name: r.GetString(0), Path: r.GetString(1)), row.Id);
-                    if (dem is { } d)
+                    if (await DemAsync(connection, row.Id, ct) is { } d)
                     {
                         var cell = GeoTiff.ReadOnto(d.Path, new GridSpec(row.Srid, x - 0.5, y + 0.5, 1, 1, 1, 1), Resampling.Bilinear).Cells[0];
                         if (float.IsFinite(cell)) (demElevation, demName) = (cell, d.Name);
@@ -181,8 +179,7 @@ public sealed class BoreholeQuery(NpgsqlDataSource dataSource)
         double lambda = Pick("conductivity", request.ConductivityWattsPerMeterKelvin, defaults.ConductivityWattsPerMeterKelvin, "W/m/K", "assumed");
         double t0 = demElevation is { } z
             ? Pick("groundTemperature", null, defaults.AssumedGroundTemperatureCelsius(z), "°C",
-                $"assumed from elevation {z.ToString("F0", CultureInfo.InvariantCulture)} m ({demName}): {defaults.AirTemperatureCelsius.ToString(CultureInfo.InvariantCulture)} °C air at " +
-                $"{defaults.AirTemperatureElevationMeters.ToString(CultureInfo.InvariantCulture)} m + {defaults.GroundAirOffsetKelvin.ToString(CultureInfo.InvariantCulture)} K, −{defaults.LapseRateKelvinPerKilometer.ToString(CultureInfo.InvariantCulture)} K/km")
+                $"assumed from elevation {z.ToString("F0", CultureInfo.InvariantCulture)} m ({demName}): {defaults.AssumedGroundTemperatureModel()}")
             : Pick("groundTemperature", request.GroundTemperatureCelsius, defaults.GroundTemperatureCelsius, "°C", "assumed");
         var p = defaults with
         {
