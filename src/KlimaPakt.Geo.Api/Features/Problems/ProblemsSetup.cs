@@ -114,7 +114,21 @@ public static partial class ClientText
         return text.Length > maxLength ? text[..maxLength] + "…" : text;
     }
 
-    // Absolute paths under the usual roots of a server's file system.
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w.:/])/(?:tmp|home|root|var|etc|usr|opt|srv|work|mnt|data|proc|run|dev|media|app|sys|boot|lib)(?![\w.-])(?:/[^\s'""`,;()\[\]<>]*)?")]
-    private static partial System.Text.RegularExpressions.Regex ServerPath();
+    // Absolute paths under the usual roots of a server's file system, and under the roots this process runs from (its
+    // working, installation, temporary and home folders: a checkout in /check or /srv2 is reduced all the same).
+    private static readonly System.Text.RegularExpressions.Regex ServerPathRegex = new(
+        $@"(?<![\w.:/])/(?:{string.Join('|', ServerRoots().Select(System.Text.RegularExpressions.Regex.Escape))})(?![\w.-])(?:/[^\s'""`,;()\[\]<>]*)?",
+        System.Text.RegularExpressions.RegexOptions.Compiled | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static System.Text.RegularExpressions.Regex ServerPath() => ServerPathRegex;
+
+    private static IEnumerable<string> ServerRoots()
+    {
+        string[] usual = ["tmp", "home", "root", "var", "etc", "usr", "opt", "srv", "work", "mnt", "data", "proc", "run", "dev", "media", "app", "sys", "boot", "lib"];
+        var own = new[] { Environment.CurrentDirectory, AppContext.BaseDirectory, System.IO.Path.GetTempPath(), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) }
+            .Where(d => d.StartsWith('/'))
+            .Select(d => d.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault())
+            .OfType<string>();
+        return usual.Concat(own).Distinct(StringComparer.Ordinal);
+    }
 }
