@@ -22,9 +22,10 @@ else
 fi
 echo "== importing the bundled data (data/bundle.json)"
 "${CLI[@]}" import bundle data/bundle.json
-# The cadastres' batch runs, as kind:region, join this list as they land. Luxembourg runs on thin inputs, Liechtenstein
-# on its full 2013 OSM extract; EV needs commune populations and chargers, which the Liechtenstein extract lacks.
-ANALYSES=(ev:lu wind:lu wind:li geothermal:lu corridors:lu corridors:li)
+# Every analysis for both bundled regions, as kind:region: Luxembourg on thin inputs (README: "What the Luxembourg
+# figures rest on"), Liechtenstein on its full 2013 OSM extract and 2019 population (which has no charger: EV coverage
+# starts at 0 % there and the siting shows where the first chargers would reach most residents).
+ANALYSES=(ev:lu wind:lu geothermal:lu corridors:lu ev:li wind:li geothermal:li corridors:li)
 for run in "${ANALYSES[@]}"; do
   echo "== running ${run%%:*} on ${run##*:}"; "${CLI[@]}" run "${run%%:*}" --region "${run##*:}"
 done

@@ -101,6 +101,13 @@ public sealed class TestDatabase : IAsyncDisposable
         return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs a statement, returning the rows it touched.</summary>
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync() => await Services.DisposeAsync();
 
     private static string FindRoot()

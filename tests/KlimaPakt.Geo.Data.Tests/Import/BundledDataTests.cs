@@ -26,6 +26,21 @@ public sealed class BundledDataTests(BundledDatabaseFixture fixture)
         Assert.Equal(660_809L, await _db.ScalarAsync<long>("SELECT sum(population) FROM commune_populations WHERE year = 2023"));
     }
 
+    [Fact]
+    public async Task Population_Liechtenstein2019_EachGemeindeJoinedByItsBfsNumberAndTheTotalChecked()
+    {
+        // Amt für Statistik, 31 Dec 2019: 11 Gemeinden summing to 38,749 (the file's total row, checked by the importer);
+        // the OSM boundaries carry the BFS numbers 7001–7011 as their codes.
+        Assert.Equal(11L, await _db.ScalarAsync<long>("""
+            SELECT count(*) FROM communes c JOIN regions r ON r.id = c.region_id
+            JOIN commune_populations p ON p.commune_id = c.id AND p.year = 2019 WHERE r.code = 'li'
+            """));
+        Assert.Equal(38_749L, await _db.ScalarAsync<long>("SELECT sum(population) FROM commune_populations WHERE year = 2019"));
+        Assert.Equal(6_039L, await _db.ScalarAsync<long>("""
+            SELECT p.population FROM communes c JOIN commune_populations p ON p.commune_id = c.id WHERE c.code = '7005' AND c.name = 'Schaan'
+            """));
+    }
+
     [Theory]
     [InlineData("Bous-Waldbredimus", 1752 + 1337)] // STATEC 2023: Bous 1,752 + Waldbredimus 1,337
     [InlineData("Groussbus-Wal", 1134 + 1087)]     // Grosbous 1,134 + Wahl 1,087

@@ -132,12 +132,40 @@ public sealed class EvCoverageRunTests(BundledDatabaseFixture fixture)
     }
 
     [Fact]
-    public async Task RunEv_RegionWithoutPopulation_FailsNamingTheCommunes()
+    public async Task RunEv_CommuneWithoutPopulation_FailsNamingTheCommune()
     {
-        var run = await Runs.ExecuteAsync((await Runs.CreateAsync(new RunRequest("ev", "li"))).Id);
-        Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Contains("no population figure", run.Error);
-        Assert.Contains("Vaduz", run.Error);
+        // Vaduz's figure is taken away for this test (and put back): a run must name the commune it cannot place.
+        const string vaduz = "commune_id = (SELECT c.id FROM communes c JOIN regions r ON r.id = c.region_id WHERE r.code = 'li' AND c.code = '7001')";
+        var saved = await _db.ScalarAsync<string>($"SELECT string_agg(format('(%s,%s,%s,%L)', commune_id, year, population, source_id), ',') FROM commune_populations WHERE {vaduz}");
+        await _db.ExecuteAsync($"DELETE FROM commune_populations WHERE {vaduz}");
+        try
+        {
+            var run = await Runs.ExecuteAsync((await Runs.CreateAsync(new RunRequest("ev", "li"))).Id);
+            Assert.Equal(RunStatus.Failed, run.Status);
+            Assert.Contains("no population figure", run.Error);
+            Assert.Contains("Vaduz", run.Error);
+            Assert.DoesNotContain("Schaan", run.Error);
+        }
+        finally
+        {
+            await _db.ExecuteAsync($"INSERT INTO commune_populations (commune_id, year, population, source_id) VALUES {saved}");
+        }
+    }
+
+    [Fact]
+    public async Task RunEv_LiechtensteinWithoutChargers_StartsAtZeroAndConservesEachGemeinde()
+    {
+        // The 2013 OSM extract has no charging station: nobody is covered before new sites; each Gemeinde's residents
+        // (Amt für Statistik, 31 Dec 2019) are placed on its buildings, summing to the national 38,749.
+        var run = await Runs.ExecuteAsync((await Runs.CreateAsync(new RunRequest("ev", "li", null, Json("""{"newSites": 5}""")))).Id);
+        Assert.Equal(RunStatus.Published, run.Status);
+        var id = run.Id;
+        Assert.Equal(11L, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.ev_commune_coverage WHERE run_id = '{id}'"));
+        Assert.Equal(38749.0, await _db.ScalarAsync<double>($"SELECT round(sum(population)::numeric, 6)::float8 FROM results.ev_commune_coverage WHERE run_id = '{id}'"));
+        Assert.Equal(5696.0, await _db.ScalarAsync<double>($"SELECT round(population::numeric, 6)::float8 FROM results.ev_commune_coverage WHERE run_id = '{id}' AND code = '7001'"));
+        Assert.Equal(0.0, await _db.ScalarAsync<double>($"SELECT max(covered_pct) FROM results.ev_commune_coverage WHERE run_id = '{id}'"));
+        var after = await _db.ScalarAsync<double>($"SELECT max(covered_pct_after) FROM results.ev_sites WHERE run_id = '{id}'");
+        Assert.InRange(after, 1.0, 100.0);
     }
 
     [Fact]
