@@ -103,8 +103,10 @@ public record GPotParameters
             throw new GeoInputException($"Invalid G.POT parameters: {string.Join(" ", problems)}", problems);
     }
 
-    /// <summary>Every problem with the G.POT parameters (empty: valid); Tlim is checked against the constant T0.</summary>
-    public List<string> Problems()
+    /// <summary>Every problem with the G.POT parameters (empty: valid).</summary>
+    /// <param name="groundTemperatureIsConstant">Whether T0 is the constant <see cref="GroundTemperatureCelsius"/>, so that Tlim
+    /// is checked against it; false when T0 comes from a raster or a model, which check Tlim where T0 is known.</param>
+    public List<string> Problems(bool groundTemperatureIsConstant = true)
     {
         var problems = new List<string>();
         void Positive(double v, string name, string unit)
@@ -120,7 +122,7 @@ public record GPotParameters
         if (!(SeasonDays > 0 && SeasonDays <= 365)) problems.Add($"Heating season must be in (0, 365] days (got {SeasonDays}).");
         if (!double.IsFinite(GroundTemperatureCelsius) || !double.IsFinite(FluidTemperatureMinCelsius))
             problems.Add("Ground and minimum fluid temperatures must be finite.");
-        else if (FluidTemperatureMinCelsius >= GroundTemperatureCelsius)
+        else if (groundTemperatureIsConstant && FluidTemperatureMinCelsius >= GroundTemperatureCelsius)
             problems.Add($"Minimum fluid temperature ({FluidTemperatureMinCelsius} °C) must be below the ground temperature ({GroundTemperatureCelsius} °C).");
         if (PipeCount < 1) problems.Add($"Number of pipes must be at least 1 (got {PipeCount}).");
         if (LifetimeYears * 365 < SeasonDays) problems.Add("Lifetime must be at least one heating season.");

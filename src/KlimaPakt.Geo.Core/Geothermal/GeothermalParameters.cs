@@ -147,7 +147,15 @@ public sealed record GeothermalParameters : GPotParameters
     /// <exception cref="GeoInputException">One or more parameters are out of range.</exception>
     public new GeothermalParameters Validate()
     {
-        var problems = Problems();
+        // Tlim against T0: the constant when T0 is one; with T0 from the DEM, the model's warmest ground (at sea level, or
+        // the constant where a region has no DEM) — each cell colder than Tlim then simply has no potential, and the run
+        // says how many; with a T0 raster, where it is read.
+        bool fromElevation = GroundTemperatureRaster is null && GroundTemperatureFromElevation;
+        var problems = Problems(groundTemperatureIsConstant: GroundTemperatureRaster is null && !GroundTemperatureFromElevation);
+        if (fromElevation && double.IsFinite(FluidTemperatureMinCelsius)
+            && Math.Max(AssumedGroundTemperatureCelsius(0), GroundTemperatureCelsius) is var warmest && FluidTemperatureMinCelsius >= warmest)
+            problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Minimum fluid temperature ({FluidTemperatureMinCelsius} °C) must be below the ground temperature, which from elevation is at most {warmest:F2} °C ({AssumedGroundTemperatureModel()}, at sea level)."));
         if (!(CellSizeMeters is >= 1 and <= 100) || Math.Abs(100 / CellSizeMeters - Math.Round(100 / CellSizeMeters)) > 1e-9)
             problems.Add($"CellSizeMeters must divide 100 m (1, 2, 4, 5, 10, 20, 25, 50 or 100; got {CellSizeMeters}).");
         if (!(ConductivityWattsPerMeterKelvin > 0) || !double.IsFinite(ConductivityWattsPerMeterKelvin) || ConductivityWattsPerMeterKelvin > 10)

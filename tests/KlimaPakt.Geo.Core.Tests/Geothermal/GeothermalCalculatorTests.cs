@@ -189,7 +189,7 @@ public sealed class GeothermalCalculatorTests
             ConductivityWattsPerMeterKelvin = 0,
             SeasonDays = 400,
             BoreholeSpacingMeters = 0,
-            FluidTemperatureMinCelsius = 12,
+            FluidTemperatureMinCelsius = 13,
             CellSizeMeters = 30,
             GroundClass = "marble",
             Restrictions = [new() { Layer = "airports" }, new() { Layer = "water", Strict = false, Factor = 1.5 }],
@@ -198,6 +198,23 @@ public sealed class GeothermalCalculatorTests
         foreach (var text in new[] { "Ground conductivity", "Heating season", "Borehole spacing", "Minimum fluid temperature", "CellSizeMeters must divide 100",
             "Unknown VDI 4640 ground class 'marble'", "Unknown restriction layer 'airports'", "a limited rule's Factor" })
             Assert.Contains(e.Details, d => d.Contains(text, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    // T0 from elevation (the default): the model's warmest ground is at sea level, 9.5 + 1 + 6.5 × 0.376 = 12.944 °C, so
+    // a Tlim of 11 °C is valid (Luxembourg's lowest ground, 129 m, has T0 = 12.11 °C) and 13 °C is not.
+    [InlineData(true, 11.0, true)]
+    [InlineData(true, 13.0, false)]
+    // The constant T0 of 10 °C: Tlim must be below it.
+    [InlineData(false, 9.0, true)]
+    [InlineData(false, 11.0, false)]
+    public void Validate_FluidTemperatureMin_CheckedAgainstTheGroundTemperatureInUse(bool fromElevation, double tlim, bool valid)
+    {
+        var p = new GeothermalParameters { GroundTemperatureFromElevation = fromElevation, FluidTemperatureMinCelsius = tlim };
+        if (valid) { p.Validate(); return; }
+        var e = Assert.Throws<GeoInputException>(() => p.Validate());
+        Assert.Contains(e.Details, d => d.Contains("Minimum fluid temperature", StringComparison.Ordinal)
+            && d.Contains(fromElevation ? "12.94 °C" : "(10 °C)", StringComparison.Ordinal));
     }
 
     [Fact]
