@@ -66,6 +66,9 @@ public sealed class GeoDbContext(DbContextOptions<GeoDbContext> options) : DbCon
     /// <summary>Waste-heat sources.</summary>
     public DbSet<HeatSource> HeatSources => Set<HeatSource>();
 
+    /// <summary>Street lamps (the black trame's light sources).</summary>
+    public DbSet<StreetLamp> StreetLamps => Set<StreetLamp>();
+
     /// <summary>Registered rasters.</summary>
     public DbSet<RegisteredRaster> Rasters => Set<RegisteredRaster>();
 

@@ -41,7 +41,7 @@ public sealed record CorridorArea(string Trame, int Class, double MinCost, doubl
 /// <param name="Trame">Trame of the link (green or blue).</param>
 /// <param name="LinkId">Link.</param>
 /// <param name="Location">Most lit cell of the crossing.</param>
-/// <param name="Light">Its proxy light, 0–1.</param>
+/// <param name="Light">Its light, 0–1 (street lamps, radiance or the proxy: <see cref="CorridorResult.LightSource"/>).</param>
 /// <param name="LitLengthMeters">Length of the path inside lit land at this crossing, metres.</param>
 public sealed record CorridorConflict(string Trame, int LinkId, Point Location, double Light, double LitLengthMeters);
 
@@ -101,6 +101,9 @@ public sealed record CorridorResult
 
     /// <summary>Log lines (skipped trames, classes without a resistance, counts).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
+
+    /// <summary>Where the black trame's light came from (<see cref="LightSources"/>): every black output and conflict says it.</summary>
+    public required string LightSource { get; init; }
 }
 
 /// <summary>
@@ -217,7 +220,7 @@ public static class CorridorCalculator
             var black = parameters.ProfileOf(Trames.Black);
             foreach (var (trame, list) in paths.Where(p => p.Key != Trames.Black))
                 foreach (var (link, cells) in list) conflicts.AddRange(Conflicts(land, black, link, cells, factory));
-            notes.Add($"conflicts: {conflicts.Count} crossings of lit land (proxy light ≥ {black.LitLightMin}) by green or blue least-cost paths");
+            notes.Add($"conflicts: {conflicts.Count} crossings of lit land ({land.LightSource} light ≥ {black.LitLightMin}) by green or blue least-cost paths");
         }
         return new CorridorResult
         {
@@ -229,6 +232,7 @@ public static class CorridorCalculator
             Conflicts = conflicts,
             Communes = communes,
             Notes = notes,
+            LightSource = land.LightSource,
         };
     }
 

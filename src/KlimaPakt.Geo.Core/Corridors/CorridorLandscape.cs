@@ -39,6 +39,29 @@ public sealed record CorridorInputs
 
     /// <summary>Railway lines.</summary>
     public IReadOnlyList<Geometry> Railways { get; init; } = [];
+
+    /// <summary>Street lamps (points): where there are any, they are the light sources of the black trame.</summary>
+    public IReadOnlyList<Geometry> StreetLamps { get; init; } = [];
+
+    /// <summary>Night-time radiance on the grid (e.g. VIIRS DNB, nW/cm²/sr; NaN: no data), read where no street lamp is
+    /// mapped; null: none given.</summary>
+    public float[]? NightRadiance { get; init; }
+
+    /// <summary>Radiance that counts as full light (1) when <see cref="NightRadiance"/> is read; light is radiance / this, capped at 1.</summary>
+    public double FullLightRadiance { get; init; } = CorridorParameters.DefaultFullLightRadiance;
+}
+
+/// <summary>Where the black trame's light comes from, as labelled on every output (<c>light_source</c>).</summary>
+public static class LightSources
+{
+    /// <summary>Mapped street lamps: light falls off with the distance to the nearest lamp.</summary>
+    public const string StreetLamps = "street_lamps";
+
+    /// <summary>A night-time radiance raster: light is the radiance relative to full light.</summary>
+    public const string Radiance = "radiance";
+
+    /// <summary>Modelled from built-up land cover and buildings: never measured light.</summary>
+    public const string Proxy = "proxy";
 }
 
 /// <summary>
@@ -100,13 +123,37 @@ public sealed class CorridorLandscape
         if (bankWidthMeters > 0)
             foreach (var g in inputs.Waterways) GeometryRasterizer.Burn(grid, g.Buffer(bankWidthMeters, 4), Water.AsSpan(), (byte)1, allTouched: true);
         WaterFeatures = inputs.WaterBodies.Count + inputs.Waterways.Count + inputs.LandCover.Count(f => f.Class is "water" or "basin" or "reservoir" or "wetland");
+        // The light: street lamps where any are mapped, else a radiance raster where one is given, else the proxy.
         var lit = new byte[n];
-        var litCodes = names.Select((c, k) => (c, k)).Where(x => LitClasses.Contains(x.c)).Select(x => x.k).ToHashSet();
-        for (int i = 0; i < n; i++) if (litCodes.Contains(classes[i])) lit[i] = 1;
+        if (inputs.StreetLamps.Count > 0)
+        {
+            LightSource = LightSources.StreetLamps;
+            foreach (var g in inputs.StreetLamps) GeometryRasterizer.Burn(grid, g, lit.AsSpan(), (byte)1, allTouched: true);
+        }
+        else if (inputs.NightRadiance is { } radiance)
+        {
+            if (radiance.Length != n) throw new ArgumentException($"The radiance has {radiance.Length} cells, the grid {n}.", nameof(inputs));
+            LightSource = LightSources.Radiance;
+            _radianceLight = new float[n];
+            float full = (float)inputs.FullLightRadiance;
+            for (int i = 0; i < n; i++) _radianceLight[i] = float.IsFinite(radiance[i]) ? Math.Clamp(radiance[i] / full, 0f, 1f) : 0f;
+        }
+        else
+        {
+            LightSource = LightSources.Proxy;
+            var litCodes = names.Select((c, k) => (c, k)).Where(x => LitClasses.Contains(x.c)).Select(x => x.k).ToHashSet();
+            for (int i = 0; i < n; i++) if (litCodes.Contains(classes[i])) lit[i] = 1;
+        }
         LitSources = lit;
         LitDistanceMeters = new float[n];
-        FeatureDistance.DistanceMeters(grid, lit, LitDistanceMeters);
+        if (_radianceLight is null) FeatureDistance.DistanceMeters(grid, lit, LitDistanceMeters);
+        else Array.Fill(LitDistanceMeters, float.NaN);
     }
+
+    private readonly float[]? _radianceLight;
+
+    /// <summary>Where the light comes from (<see cref="LightSources"/>).</summary>
+    public string LightSource { get; }
 
     /// <summary>The grid.</summary>
     public GridSpec Grid { get; }
@@ -138,14 +185,19 @@ public sealed class CorridorLandscape
     /// <summary>Water features in the inputs (water bodies, water courses, water/wetland land cover).</summary>
     public int WaterFeatures { get; }
 
-    /// <summary>Light-source cells of the proxy (built-up land cover and buildings).</summary>
+    /// <summary>Light-source cells: street-lamp cells, or the proxy's built-up land cover and buildings (none with radiance).</summary>
     public byte[] LitSources { get; }
 
-    /// <summary>Distance from each cell centre to the nearest light-source cell, in metres (NaN when there is none).</summary>
+    /// <summary>Distance from each cell centre to the nearest light-source cell, in metres (NaN when there is none, and with radiance).</summary>
     public float[] LitDistanceMeters { get; }
 
-    /// <summary>Proxy light (0–1) of a cell: exp(−d / decay) of its distance d to built-up land or a building; 0 without any.</summary>
-    public float Light(int cell, double decayMeters) => float.IsNaN(LitDistanceMeters[cell]) ? 0f : (float)Math.Exp(-LitDistanceMeters[cell] / decayMeters);
+    /// <summary>
+    /// Light (0–1) of a cell: with radiance, radiance / full light (capped at 1, 0 where there is no data); else
+    /// exp(−d / decay) of its distance d to the nearest light source (a lamp, or built-up land or a building); 0 without any.
+    /// </summary>
+    public float Light(int cell, double decayMeters) =>
+        _radianceLight is { } light ? light[cell]
+        : float.IsNaN(LitDistanceMeters[cell]) ? 0f : (float)Math.Exp(-LitDistanceMeters[cell] / decayMeters);
 
     /// <summary>
     /// The resistance surface of a profile: the table's cost of each cell's class (classes not in the table take its

@@ -59,6 +59,16 @@ public sealed record CorridorParameters
     /// <summary>Resistance entries (class → cost per metre) merged over the profiles' tables, for every trame run.</summary>
     public IReadOnlyDictionary<string, double>? Resistance { get; init; }
 
+    /// <summary>Night-time radiance raster (a registered raster name, e.g. VIIRS DNB in nW/cm²/sr): the black trame's light
+    /// where no street lamp is mapped; null uses street lamps or the proxy from built-up land.</summary>
+    public string? NightRadianceRaster { get; init; }
+
+    /// <summary>Radiance that counts as full light, in nW/cm²/sr (assumed: lit town centres; light = radiance / this, capped at 1).</summary>
+    public double FullLightRadiance { get; init; } = DefaultFullLightRadiance;
+
+    /// <summary>Default of <see cref="FullLightRadiance"/>: 20 nW/cm²/sr.</summary>
+    public const double DefaultFullLightRadiance = 20;
+
     /// <summary>Full profiles per trame (from --params or the API; one per trame at most); filled in by <see cref="Validate"/>.</summary>
     public IReadOnlyList<SpeciesProfile>? Profiles { get; init; }
 
@@ -79,6 +89,8 @@ public sealed record CorridorParameters
         var trame = (Trame ?? "").Trim().ToLowerInvariant();
         if (trame != Trames.All && !Trames.Each.Contains(trame)) errors.Add($"Trame must be green, blue, black or all (got '{Trame}').");
         if (!(CellSizeMeters is >= 1 and <= 1000)) errors.Add($"CellSizeMeters must be between 1 and 1000 (got {CellSizeMeters}).");
+        if (!(FullLightRadiance > 0) || !double.IsFinite(FullLightRadiance)) errors.Add($"FullLightRadiance must be > 0 nW/cm²/sr (got {FullLightRadiance}).");
+        if (NightRadianceRaster is { Length: 0 }) errors.Add("NightRadianceRaster must be a raster name when given.");
         SpeciesProfile? species = null;
         if (Species is { } name)
         {

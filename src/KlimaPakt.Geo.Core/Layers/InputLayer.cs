@@ -70,9 +70,13 @@ public sealed record InputLayer(string Name, string Table, LayerGeometry Geometr
     /// </summary>
     public static readonly InputLayer HeatSources = new("heat_sources", "heat_sources", LayerGeometry.Point, ["source", "type", "man_made", "class"], "Waste-heat sources with their recoverable heat");
 
+    /// <summary>Street lamps (points), class from <c>highway</c> (OSM <c>highway=street_lamp</c>) or <c>lamp_type</c>: the black
+    /// trame's light sources where they are mapped.</summary>
+    public static readonly InputLayer StreetLamps = new("street_lamps", "street_lamps", LayerGeometry.Point, ["lamp_type", "highway", "class"], "Street lamps");
+
     /// <summary>Every typed input layer, in catalogue order.</summary>
     public static IReadOnlyList<InputLayer> All { get; } =
-        [Buildings, Roads, Railways, LandCover, Waterways, WaterBodies, ProtectedAreas, PowerLines, PowerSites, Places, EvChargers, PopulationCells, HeatSources];
+        [Buildings, Roads, Railways, LandCover, Waterways, WaterBodies, ProtectedAreas, PowerLines, PowerSites, Places, EvChargers, PopulationCells, HeatSources, StreetLamps];
 
     /// <summary>Finds a layer by its public name, or throws <see cref="Errors.NotFoundException"/> listing the known names.</summary>
     public static InputLayer Named(string name) =>

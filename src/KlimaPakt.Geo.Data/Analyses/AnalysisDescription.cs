@@ -106,6 +106,14 @@ public sealed record AnalysisInput(string Name, InputLayer? Layer = null)
 /// <param name="MinRegionCoverage">Smallest share (0–1) of the communes run that it must cover.</param>
 public sealed record RasterParameter(string Parameter, string Input, string Label, double MinRegionCoverage);
 
+/// <summary>What <see cref="AnalysisDescription.CheckInputsAsync"/> is given about the run to be created.</summary>
+/// <param name="DataSource">The database.</param>
+/// <param name="RegionId">Region id.</param>
+/// <param name="RegionCode">Region code, for messages.</param>
+/// <param name="Communes">Commune codes run, or null for the whole region.</param>
+/// <param name="Parameters">The normalised parameters.</param>
+public sealed record InputCheck(Npgsql.NpgsqlDataSource DataSource, int RegionId, string RegionCode, IReadOnlyList<string>? Communes, JsonDocument Parameters);
+
 /// <summary>What a run's grid will need, estimated from its extent and cell size before the run exists.</summary>
 /// <param name="CellSizeMeters">Cell size.</param>
 /// <param name="Columns">Grid columns.</param>
@@ -161,6 +169,13 @@ public abstract class AnalysisDescription
 
     /// <summary>Rasters named by parameters.</summary>
     public IReadOnlyList<RasterParameter> RasterParameters { get; init; } = [];
+
+    /// <summary>
+    /// A check of the region's input data that can refuse a run before it is created, throwing
+    /// <see cref="GeoInputException"/> (e.g. a corridors trame whose habitat layers have no feature at all in the
+    /// communes run); null: none. Runs after the parameters are validated and the budget checked.
+    /// </summary>
+    public Func<InputCheck, CancellationToken, Task>? CheckInputsAsync { get; init; }
 
     /// <summary>
     /// Working memory per grid cell at the computation's peak, in bytes (the arrays alive at once: 32 = four 8-byte

@@ -25,27 +25,30 @@ public sealed class CorridorsAnalysis : IAnalysis
 
     private const string Attribution = "© OpenStreetMap contributors, © ACT; contains modified Copernicus Sentinel data where the land cover is classified";
 
-    /// <summary>Label of every black-trame output: the light is a proxy from built-up land and buildings, never measured light.</summary>
-    public const string ProxyLight = "proxy";
+    /// <summary>Label of black-trame outputs whose light is the proxy from built-up land and buildings, never measured light.</summary>
+    public const string ProxyLight = LightSources.Proxy;
 
     private sealed record Notes(IReadOnlyDictionary<string, string> ByTrame)
     {
         public string Of(string trame) => ByTrame.GetValueOrDefault(trame, "");
     }
 
-    private sealed record PatchRow(CorridorPatch Patch, string Species, string Note);
+    private sealed record PatchRow(CorridorPatch Patch, string Species, string Note, string Light);
 
-    private sealed record LinkRow(CorridorLink Link, string Species, string Note);
+    private sealed record LinkRow(CorridorLink Link, string Species, string Note, string Light);
 
-    private sealed record AreaRow(CorridorArea Area, string Note);
+    private sealed record AreaRow(CorridorArea Area, string Note, string Light);
 
-    private sealed record CommuneRow(CommuneCorridors Figures, RunCommune Commune, string SharedWith, string Note);
+    private sealed record CommuneRow(CommuneCorridors Figures, RunCommune Commune, string SharedWith, string Note, string Light);
 
-    private const string LightSourceDescription = "Black trame: 'proxy' (light modelled from built-up land and buildings, not measured)";
+    private sealed record ConflictRow(CorridorConflict Conflict, string Light);
+
+    private const string LightSourceDescription = "Black trame: where its light comes from: 'street_lamps' (mapped lamps), 'radiance' (a night-time " +
+        "radiance raster) or 'proxy' (modelled from built-up land and buildings, not measured)";
 
     private const string InputNoteDescription = "What the trame's inputs are (coarse or thin data is said here)";
 
-    private static string? LightSource(string trame) => trame == Trames.Black ? ProxyLight : null;
+    private static string? LightSource(string trame, string light) => trame == Trames.Black ? light : null;
 
     private static readonly ResultTable<PatchRow> Patches = ResultTable<PatchRow>.Create("corridor_patches", ResultGeometry.MultiPolygon, r => r.Patch.Geometry)
         .IndexedBy("trame").WithTilePieces()
@@ -54,7 +57,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("area_ha", "ha", "Patch area", r => r.Patch.AreaSquareMeters / 1e4)
         .Double("dpc_pct", "%", "dPC: share of the trame's probability of connectivity lost without the patch", r => r.Patch.DeltaPc)
         .Text("species", "Species profile", r => r.Species)
-        .Text("light_source", LightSourceDescription, r => LightSource(r.Patch.Trame), nullable: true)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Patch.Trame, r.Light), nullable: true)
         .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
@@ -69,7 +72,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("path_length_m", "m", "Length of the least-cost path", r => r.Link.PathLengthMeters)
         .Double("cost_per_euclidean", null, "Cost-weighted over Euclidean distance", r => r.Link.CostPerEuclidean, nullable: true)
         .Text("species", "Species profile", r => r.Species)
-        .Text("light_source", LightSourceDescription, r => LightSource(r.Link.Trame), nullable: true)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Link.Trame, r.Light), nullable: true)
         .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
@@ -80,17 +83,17 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("cost_min", "cost units", "Lower bound of the class above the least-cost path", r => r.Area.MinCost)
         .Double("cost_max", "cost units", "Upper bound of the class above the least-cost path", r => r.Area.MaxCost)
         .Double("area_ha", "ha", "Area of the class", r => r.Area.AreaSquareMeters / 1e4)
-        .Text("light_source", LightSourceDescription, r => LightSource(r.Area.Trame), nullable: true)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Area.Trame, r.Light), nullable: true)
         .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
-    private static readonly ResultTable<CorridorConflict> Conflicts = ResultTable<CorridorConflict>.Create("corridor_conflicts", ResultGeometry.Point, c => c.Location)
+    private static readonly ResultTable<ConflictRow> Conflicts = ResultTable<ConflictRow>.Create("corridor_conflicts", ResultGeometry.Point, c => c.Conflict.Location)
         .IndexedBy("trame")
-        .Text("trame", "Trame of the least-cost path (green or blue)", c => c.Trame)
-        .Integer("link_id", "Link id within the trame", c => c.LinkId)
-        .Double("light", null, "Proxy light at the point (0–1)", c => c.Light)
-        .Double("lit_length_m", "m", "Length of the path through lit land at this crossing", c => c.LitLengthMeters)
-        .Text("light_source", "'proxy': light modelled from built-up land and buildings, not measured", _ => ProxyLight)
+        .Text("trame", "Trame of the least-cost path (green or blue)", c => c.Conflict.Trame)
+        .Integer("link_id", "Link id within the trame", c => c.Conflict.LinkId)
+        .Double("light", null, "Light at the point (0–1)", c => c.Conflict.Light)
+        .Double("lit_length_m", "m", "Length of the path through lit land at this crossing", c => c.Conflict.LitLengthMeters)
+        .Text("light_source", "Where the light comes from: 'street_lamps', 'radiance' or 'proxy' (modelled from built-up land and buildings, not measured)", c => c.Light)
         .Build();
 
     private static readonly ResultTable<CommuneRow> Communes = ResultTable<CommuneRow>.Create("corridor_communes", ResultGeometry.MultiPolygon, r => r.Commune.Boundary)
@@ -106,7 +109,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("cross_border_km", "km", "Of that, paths that also run through another commune", r => r.Figures.CrossBorderPathMeters / 1e3)
         .Double("cross_border_pct", "%", "Share of the path length that crosses a commune border", r => r.Figures.CrossBorderPercent)
         .Text("shared_with", "Communes the commune shares least-cost paths with", r => r.SharedWith)
-        .Text("light_source", LightSourceDescription, r => LightSource(r.Figures.Trame), nullable: true)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Figures.Trame, r.Light), nullable: true)
         .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
@@ -135,9 +138,11 @@ public sealed class CorridorsAnalysis : IAnalysis
         Inputs =
         [
             AnalysisInput.Communes, InputLayer.LandCover, InputLayer.WaterBodies, InputLayer.Waterways, InputLayer.ProtectedAreas,
-            InputLayer.Buildings, InputLayer.Roads, InputLayer.Railways,
+            InputLayer.Buildings, InputLayer.Roads, InputLayer.Railways, InputLayer.StreetLamps,
         ],
         Attribution = Attribution,
+        RasterParameters = [new("nightRadianceRaster", "night_radiance", "night-time radiance raster", MinRegionCoverage: 0.99)],
+        CheckInputsAsync = CheckHabitatInputsAsync,
         Tables = [Patches, Links, Areas, Conflicts, Communes],
         Figures = Figures.Figures,
         Layers =
@@ -155,8 +160,8 @@ public sealed class CorridorsAnalysis : IAnalysis
                     Legend = "Cost above the least-cost path", Opacity = 0.5 },
                 new ResultField("trame", Filterable: true), new ResultField("class", Filterable: true), new("cost_min", 0), new("cost_max", 0), new("area_ha", 2),
                 "light_source", "input_note") with { Attribution = Attribution },
-            AnalysisDescription.Layer(KindName, "corridor_conflicts", "Corridor conflicts with light", "Where green or blue least-cost paths cross lit land (proxy light)",
-                Conflicts, new LayerStyle { Legend = "Crossings of lit land (proxy light)", Visible = true },
+            AnalysisDescription.Layer(KindName, "corridor_conflicts", "Corridor conflicts with light", "Where green or blue least-cost paths cross lit land",
+                Conflicts, new LayerStyle { Legend = "Crossings of lit land", Visible = true },
                 new ResultField("trame", Filterable: true), "link_id", new("light", 3), new("lit_length_m", 0), "light_source") with { Attribution = Attribution },
             AnalysisDescription.Layer(KindName, "corridor_communes", "Corridors per commune", "Per commune and trame: patches, corridors and the paths it shares with neighbours",
                 Communes, new LayerStyle { Kind = StyleKind.Graduated, Field = "cross_border_pct", Ramp = LayerStyle.Ramps.Purples, Breaks = [0, 25, 50, 75, 100],
@@ -204,11 +209,15 @@ public sealed class CorridorsAnalysis : IAnalysis
             Buildings = await Geometries("SELECT geom FROM buildings WHERE region_id = $1 AND geom && $2 ORDER BY id"),
             Roads = await Classed("SELECT geom, class FROM roads WHERE region_id = $1 AND class IS NOT NULL AND geom && $2 ORDER BY id"),
             Railways = await Geometries("SELECT geom FROM railways WHERE region_id = $1 AND geom && $2 AND coalesce(class, 'rail') <> 'platform' ORDER BY id"),
+            StreetLamps = await Geometries("SELECT geom FROM street_lamps WHERE region_id = $1 AND geom && $2 ORDER BY id"),
+            NightRadiance = context.RasterPath("night_radiance") is { } radiance ? GeoTiff.ReadOnto(radiance, grid, Resampling.Bilinear).Cells : null,
+            FullLightRadiance = p.FullLightRadiance,
         };
         var notes = await InputNotesAsync(connection, region, inputs, ct);
         context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.All.Count} communes; " +
             $"land cover {inputs.LandCover.Count}, water bodies {inputs.WaterBodies.Count}, water courses {inputs.Waterways.Count}, protected areas " +
-            $"{inputs.ProtectedAreas.Count}, buildings {inputs.Buildings.Count}, roads {inputs.Roads.Count}, railways {inputs.Railways.Count}");
+            $"{inputs.ProtectedAreas.Count}, buildings {inputs.Buildings.Count}, roads {inputs.Roads.Count}, railways {inputs.Railways.Count}, " +
+            $"street lamps {inputs.StreetLamps.Count}");
         foreach (var t in p.TramesRun) context.Log.Add($"{t} input: {notes.Of(t)}");
 
         var result = await CorridorCalculator.ComputeAsync(inputs, p, (stage, pct) => context.StageAsync(stage, pct), ct);
@@ -218,13 +227,14 @@ public sealed class CorridorsAnalysis : IAnalysis
 
         var byId = communes.All.ToDictionary(c => c.Id);
         var species = result.Trames.ToDictionary(t => t.Trame, t => t.Profile.Name);
+        var light = result.LightSource;
         var output = new RunOutput(ResultHash(result))
-            .Rows(Patches, result.Patches.Select(x => new PatchRow(x, species[x.Trame], notes.Of(x.Trame))))
-            .Rows(Links, result.Links.Select(x => new LinkRow(x, species[x.Trame], notes.Of(x.Trame))))
-            .Rows(Areas, result.Areas.Select(x => new AreaRow(x, notes.Of(x.Trame))))
-            .Rows(Conflicts, result.Conflicts)
+            .Rows(Patches, result.Patches.Select(x => new PatchRow(x, species[x.Trame], notes.Of(x.Trame), light)))
+            .Rows(Links, result.Links.Select(x => new LinkRow(x, species[x.Trame], notes.Of(x.Trame), light)))
+            .Rows(Areas, result.Areas.Select(x => new AreaRow(x, notes.Of(x.Trame), light)))
+            .Rows(Conflicts, result.Conflicts.Select(x => new ConflictRow(x, light)))
             .Rows(Communes, result.Communes.Select(c => new CommuneRow(c, byId[c.CommuneId],
-                string.Join(", ", c.SharedWith.Select(id => byId[id].Name).Order(StringComparer.Ordinal)), notes.Of(c.Trame))))
+                string.Join(", ", c.SharedWith.Select(id => byId[id].Name).Order(StringComparer.Ordinal)), notes.Of(c.Trame), light)))
             .Figures(Figures, result.Communes.GroupBy(c => c.CommuneId).Select(g => new CommuneFigures(g.Key, g.ToDictionary(c => c.Trame))));
         foreach (var t in result.Trames)
         {
@@ -232,6 +242,42 @@ public sealed class CorridorsAnalysis : IAnalysis
             if (t.Corridor is { } corridor) output.Raster($"corridors_{t.Trame}", path => GeoTiff.Write(path, corridor));
         }
         return output;
+    }
+
+    /// <summary>
+    /// A green or blue run alone is refused before it exists when no input feature of its habitat (land cover of its
+    /// habitat classes, protected areas, water bodies and courses) touches the communes run: it could find no patch.
+    /// With <c>all</c>, such a trame is reported and skipped instead; the black trame's darkness needs no layer.
+    /// </summary>
+    private static async Task CheckHabitatInputsAsync(InputCheck check, CancellationToken ct)
+    {
+        var p = AnalysisDescription<CorridorParameters>.Read(check.Parameters);
+        if (p.Trame is not (Trames.Green or Trames.Blue)) return;
+        var profile = p.ProfileOf(p.Trame);
+        var classes = profile.HabitatClasses.ToArray();
+        const string InCommunes = "EXISTS (SELECT 1 FROM communes c WHERE c.region_id = $1 AND ($3::text[] IS NULL OR c.code = ANY($3)) AND ST_Intersects(c.geom, t.geom))";
+        var sql = new StringBuilder($"SELECT (SELECT count(*) FROM land_cover t WHERE t.region_id = $1 AND t.class = ANY($2) AND {InCommunes})");
+        var layers = new List<string> { $"land cover of the classes {string.Join(", ", classes)}" };
+        if (classes.Contains("protected"))
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" + (SELECT count(*) FROM protected_areas t WHERE t.region_id = $1 AND {InCommunes})");
+            layers.Add("protected areas");
+        }
+        if (classes.Contains("water"))
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" + (SELECT count(*) FROM water_bodies t WHERE t.region_id = $1 AND {InCommunes})");
+            sql.Append(CultureInfo.InvariantCulture, $" + (SELECT count(*) FROM waterways t WHERE t.region_id = $1 AND {InCommunes})");
+            layers.Add("water bodies, water courses");
+        }
+        await using var command = check.DataSource.CreateCommand(sql.ToString());
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = check.RegionId });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = classes });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)check.Communes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0) return;
+        throw new Core.Errors.GeoInputException(
+            $"The {p.Trame} trame ({profile.Name}) would find no habitat patch in region '{check.RegionCode}'{(check.Communes is null ? "" : " (communes run)")}: " +
+            $"its data have no {string.Join(", no ", layers)}, so no area of at least {profile.MinPatchAreaHectares.ToString(CultureInfo.InvariantCulture)} ha. " +
+            "Import the missing layer (klimapakt import layer), or run --trame all, which reports and skips the trame.");
     }
 
     /// <summary>Per trame, what its inputs are: the land cover's sources (a Sentinel-2 classification is coarse), how much water
@@ -251,7 +297,9 @@ public sealed class CorridorsAnalysis : IAnalysis
         string blue = $"{inputs.WaterBodies.Count} water bodies, {inputs.Waterways.Count} water courses, {waterCover} water/wetland land-cover areas" +
             (water < 100 ? ": thin" : "");
         var buildings = sources.Where(s => s.Target == "buildings").Select(s => s.Coverage ?? s.Name).ToList();
-        string black = "light: proxy from built-up land cover and buildings (no street lamps or radiance)" +
+        string black = (inputs.StreetLamps.Count > 0 ? $"light: {inputs.StreetLamps.Count} mapped street lamps"
+            : inputs.NightRadiance is not null ? $"light: night-time radiance raster (full light at {inputs.FullLightRadiance.ToString(CultureInfo.InvariantCulture)} nW/cm²/sr, assumed)"
+            : "light: proxy from built-up land cover and buildings (no street lamps or radiance)") +
             (buildings.Count > 0 ? $"; buildings: {string.Join("; ", buildings)}" : inputs.Buildings.Count > 0 ? "" : "; no buildings");
         return new Notes(new Dictionary<string, string> { [Trames.Green] = green, [Trames.Blue] = blue, [Trames.Black] = black });
     }
@@ -266,6 +314,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         foreach (var x in result.Links)
             sb.Append(CultureInfo.InvariantCulture, $"l{x.Trame}{x.LinkId}:{x.From}-{x.To}:{F(x.CostDistance)}:{F(x.PathLengthMeters)}:{F(x.EuclideanMeters)};");
         foreach (var x in result.Areas) sb.Append(CultureInfo.InvariantCulture, $"a{x.Trame}{x.Class}:{F(x.AreaSquareMeters)};");
+        sb.Append(CultureInfo.InvariantCulture, $"light:{result.LightSource};");
         foreach (var x in result.Conflicts) sb.Append(CultureInfo.InvariantCulture, $"x{x.Trame}{x.LinkId}:{x.Location.AsText()}:{F(x.Light)};");
         foreach (var x in result.Communes)
             sb.Append(CultureInfo.InvariantCulture, $"c{x.CommuneId}{x.Trame}:{F(x.PatchSquareMeters)}:{F(x.CorridorSquareMeters)}:{x.Links}:{F(x.PathMeters)}:{F(x.CrossBorderPathMeters)};");

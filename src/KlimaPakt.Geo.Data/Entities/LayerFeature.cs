@@ -119,3 +119,6 @@ public sealed class HeatSource : PointFeature
     /// <summary>Recoverable heat [MWh/yr]: the <c>heat_mwh_per_year</c> attribute, or <c>heat_mw</c> × 8760 h; null when neither is given.</summary>
     public double? HeatMwhPerYear { get; set; }
 }
+
+/// <summary>A street lamp (issue 13: the black trame's light sources where they are mapped).</summary>
+public sealed class StreetLamp : PointFeature;

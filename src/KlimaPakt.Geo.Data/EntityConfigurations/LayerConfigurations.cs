@@ -34,6 +34,7 @@ internal sealed class PlaceConfiguration() : LayerConfiguration<Place>("places",
 internal sealed class EvChargerConfiguration() : LayerConfiguration<EvCharger>("ev_chargers", "Point");
 
 internal sealed class HeatSourceConfiguration() : LayerConfiguration<HeatSource>("heat_sources", "Point");
+internal sealed class StreetLampConfiguration() : LayerConfiguration<StreetLamp>("street_lamps", "Point");
 
 internal sealed class PopulationCellConfiguration() : LayerConfiguration<PopulationCell>("population_cells", "MultiPolygon")
 {

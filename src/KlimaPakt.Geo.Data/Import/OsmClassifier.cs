@@ -52,6 +52,7 @@ internal sealed class OsmClassifier(int? communeAdminLevel, int? cantonAdminLeve
                 if (Tag("place") is { } place) yield return To(InputLayer.Places, place);
                 if (Tag("amenity") == "charging_station") yield return To(InputLayer.EvChargers, "charging_station");
                 if (Tag("power") is { } powerPoint) yield return To(InputLayer.PowerSites, powerPoint);
+                if (Tag("highway") == "street_lamp") yield return To(InputLayer.StreetLamps, Tag("lamp_type") ?? "street_lamp");
                 break;
         }
     }

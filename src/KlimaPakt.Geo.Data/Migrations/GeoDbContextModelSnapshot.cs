@@ -1320,6 +1320,63 @@ namespace KlimaPakt.Geo.Data.Migrations
                     b.ToTable("roads", (string)null);
                 });
 
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.StreetLamp", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Class")
+                        .HasColumnType("text")
+                        .HasColumnName("class");
+
+                    b.Property<Point>("Geom")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point)")
+                        .HasColumnName("geom");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("region_id");
+
+                    b.Property<string>("SourceFid")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_fid");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_id");
+
+                    b.Property<Dictionary<string, string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("hstore")
+                        .HasColumnName("tags");
+
+                    b.HasKey("Id")
+                        .HasName("pk_street_lamps");
+
+                    b.HasIndex("Geom")
+                        .HasDatabaseName("ix_street_lamps_geom");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geom"), "gist");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_street_lamps_source_id");
+
+                    b.HasIndex("RegionId", "Class")
+                        .HasDatabaseName("ix_street_lamps_region_id_class");
+
+                    b.ToTable("street_lamps", (string)null);
+                });
+
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.WaterBody", b =>
                 {
                     b.Property<long>("Id")
@@ -1729,6 +1786,23 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_roads_import_sources_source_id");
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.StreetLamp", b =>
+                {
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_street_lamps_regions_region_id");
+
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.ImportSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_street_lamps_import_sources_source_id");
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.WaterBody", b =>

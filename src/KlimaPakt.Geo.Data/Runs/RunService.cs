@@ -76,6 +76,7 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
             if (unknown.Count > 0) throw new GeoInputException($"Region '{region.Code}' has no commune with code {RasterInputs.Shown(string.Join(", ", unknown))}.");
         }
         await CheckBudgetAsync(description, parameters, region.Id, communes, ct);
+        if (description.CheckInputsAsync is { } checkInputs) await checkInputs(new InputCheck(dataSource, region.Id, region.Code, communes, parameters), ct);
         var run = new AnalysisRun
         {
             Id = Guid.CreateVersion7(),

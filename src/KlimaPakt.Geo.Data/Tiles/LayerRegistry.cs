@@ -101,6 +101,7 @@ public sealed class LayerRegistry
         ["ev_chargers"] = ("#0f9fb0", true),
         ["population_cells"] = ("#666666", false),
         ["heat_sources"] = ("#e31a1c", false),
+        ["street_lamps"] = ("#ffd92f", false),
     };
 
     /// <summary>The published form of a typed input layer.</summary>

@@ -78,4 +78,47 @@ public class CorridorCalculatorTests
         var conflict = Assert.Single(result.Conflicts);
         Assert.Equal(("green", "POINT (950 650)", 1.0, 200.0), (conflict.Trame, conflict.Location.AsText(), conflict.Light, conflict.LitLengthMeters));
     }
+
+    private static Task<CorridorResult> RunBlackAsync(CorridorInputs inputs) => CorridorCalculator.ComputeAsync(inputs,
+        new CorridorParameters { Trame = "all", CellSizeMeters = 100, MinPatchAreaHectares = 5, MaxCostDistance = 1e6 }.Validate(), (_, _) => Task.CompletedTask, default);
+
+    [Fact]
+    public async Task Compute_StreetLampMapped_LightFromTheLampNotFromTheVillage()
+    {
+        // One lamp at (150, 150): cell column 1, row 8. Light exp(−d / 100 m) > 0.05 while d < 100 · ln 20 = 299.57 m, i.e.
+        // on the cells whose centres are within 2 cells in both directions (the corner (2, 2) at 282.8 m still has 0.059):
+        // columns 0–3 × rows 6–9 inside the grid, 16 cells. The other 184 cells, village included, are one dark patch.
+        var inputs = Inputs() with { StreetLamps = [s_f.CreatePoint(new Coordinate(150, 150))], NightRadiance = new float[200] };
+        var result = await RunBlackAsync(inputs);
+
+        Assert.Equal(LightSources.StreetLamps, result.LightSource);
+        Assert.Equal([184.0], result.Patches.Where(p => p.Trame == "black").Select(p => p.AreaSquareMeters / 1e4));
+        Assert.DoesNotContain(result.Links, l => l.Trame == "black");
+        Assert.Empty(result.Conflicts); // the green path (row 3) never comes within 69 m of the lamp
+    }
+
+    [Fact]
+    public async Task Compute_RadianceGiven_LightIsRadianceOverFullLight()
+    {
+        // 30 nW/cm²/sr on the village columns 9–10 (light min(1, 30 / 20) = 1), 0.5 elsewhere (0.025 ≤ 0.05: dark), one cell
+        // without data (light 0): two dark reservoirs of 9 columns × 10 rows = 90 ha, and the green path lit on the two
+        // village cells only, as with the proxy.
+        var radiance = new float[200];
+        for (int i = 0; i < 200; i++) radiance[i] = i % 20 is 9 or 10 ? 30f : 0.5f;
+        radiance[0] = float.NaN;
+        var result = await RunBlackAsync(Inputs() with { NightRadiance = radiance });
+
+        Assert.Equal(LightSources.Radiance, result.LightSource);
+        Assert.Equal([90.0, 90.0], result.Patches.Where(p => p.Trame == "black").Select(p => p.AreaSquareMeters / 1e4));
+        var conflict = Assert.Single(result.Conflicts);
+        Assert.Equal(("green", "POINT (950 650)", 1.0, 200.0), (conflict.Trame, conflict.Location.AsText(), conflict.Light, conflict.LitLengthMeters));
+    }
+
+    [Fact]
+    public async Task Compute_NoLampsNoRadiance_TheProxyAndSaid()
+    {
+        var result = await RunAsync();
+        Assert.Equal(LightSources.Proxy, result.LightSource);
+        Assert.Contains(result.Notes, n => n.Contains("proxy light", StringComparison.Ordinal));
+    }
 }

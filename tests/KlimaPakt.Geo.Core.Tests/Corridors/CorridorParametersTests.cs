@@ -54,6 +54,17 @@ public class CorridorParametersTests
         Assert.Equal(4, e.Details.Count);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-5.0)]
+    [InlineData(double.PositiveInfinity)]
+    public void Validate_FullLightRadianceNotPositive_Refused(double radiance)
+    {
+        var e = Assert.Throws<GeoInputException>(() => new CorridorParameters { FullLightRadiance = radiance, NightRadianceRaster = "" }.Validate());
+        Assert.Contains(e.Details, d => d.StartsWith("FullLightRadiance must be > 0 nW/cm²/sr", StringComparison.Ordinal));
+        Assert.Contains(e.Details, d => d.StartsWith("NightRadianceRaster must be a raster name", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Validate_UnknownTrameAndBadOverride_BothListed()
     {

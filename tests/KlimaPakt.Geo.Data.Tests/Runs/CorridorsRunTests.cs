@@ -69,6 +69,60 @@ public sealed class CorridorsRunTests(BundledDatabaseFixture fixture)
     }
 
     [Fact]
+    public async Task RunCorridors_RadianceRasterThenStreetLamps_TheLightSaysWhereItComesFrom()
+    {
+        // A HAND-MADE radiance raster over Liechtenstein (EPSG:2056): 0.3 nW/cm²/sr everywhere, i.e. light 0.3 / 20 = 0.015,
+        // dark (≤ 0.05) on every cell: the black trame is one reservoir covering the whole country.
+        var path = Path.Combine(Path.GetTempPath(), $"radiance_li_{Guid.NewGuid():N}.tif");
+        var raster = new KlimaPakt.Geo.Raster.Raster<float>(KlimaPakt.Geo.Raster.GridSpec.Covering(2056, 2_750_000, 1_210_000, 2_770_000, 1_240_000, 500), zeroed: false);
+        Array.Fill(raster.Cells, 0.3f);
+        KlimaPakt.Geo.Raster.Gdal.GeoTiff.Write(path, raster);
+        var lamps = Path.Combine(Path.GetTempPath(), $"test_street_lamps_hand_made_{Guid.NewGuid():N}.geojson");
+        try
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            await _db.Services.GetRequiredService<KlimaPakt.Geo.Data.Import.RasterRegistry>().RegisterAsync(new(path, name, "li"));
+            var parameters = $$"""{"trame": "black", "cellSizeMeters": 100, "nightRadianceRaster": "{{name}}"}""";
+            var lit = await RunAsync("li", parameters);
+            Assert.Equal(RunStatus.Published, lit.Status);
+            Assert.True(lit.InputHashes.ContainsKey("night_radiance"));
+            string of = $"run_id = '{lit.Id}'";
+            Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(light_source = 'radiance' AND input_note LIKE 'light: night-time radiance raster%') FROM results.corridor_patches WHERE {of}"));
+            Assert.Equal(1L, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.corridor_patches WHERE {of}"));
+            Assert.Equal(await SumAsync($"SELECT sum(patch_ha) FROM results.corridor_communes WHERE {of}"),
+                await SumAsync($"SELECT sum(area_ha) FROM results.corridor_patches WHERE {of}"), 6);
+            Assert.InRange(await SumAsync($"SELECT sum(area_ha) FROM results.corridor_patches WHERE {of}") /
+                await SumAsync("SELECT sum(ST_Area(c.geom)) / 1e4 FROM communes c JOIN regions r ON r.id = c.region_id WHERE r.code = 'li'"), 0.99, 1.01);
+
+            // Three HAND-MADE lamps in Vaduz: mapped lamps take precedence over the raster; cells near them are lit.
+            await File.WriteAllTextAsync(lamps, """
+                {"type": "FeatureCollection", "features": [
+                  {"type": "Feature", "properties": {"highway": "street_lamp"}, "geometry": {"type": "Point", "coordinates": [9.5209, 47.1410]}},
+                  {"type": "Feature", "properties": {"highway": "street_lamp"}, "geometry": {"type": "Point", "coordinates": [9.5215, 47.1418]}},
+                  {"type": "Feature", "properties": {"highway": "street_lamp", "lamp_type": "electric"}, "geometry": {"type": "Point", "coordinates": [9.5200, 47.1402]}}
+                ]}
+                """);
+            await _db.Imports.ImportLayerAsync(new KlimaPakt.Geo.Data.Import.LayerImportRequest("li", "street_lamps", lamps));
+            var lamped = await RunAsync("li", parameters);
+            Assert.Equal(RunStatus.Published, lamped.Status);
+            Assert.Contains(lamped.Log, l => l.Contains("street lamps 3", StringComparison.Ordinal));
+            Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(light_source = 'street_lamps' AND input_note LIKE 'light: 3 mapped street lamps%') FROM results.corridor_patches WHERE run_id = '{lamped.Id}'"));
+            // The lamps' surroundings are no longer dark: the reservoir is smaller than the country (by at most a few km²).
+            double before = await SumAsync($"SELECT sum(area_ha) FROM results.corridor_patches WHERE {of}");
+            double after = await SumAsync($"SELECT sum(area_ha) FROM results.corridor_patches WHERE run_id = '{lamped.Id}'");
+            Assert.InRange(before - after, 10, 500);
+            Assert.NotEqual(lit.ResultSha256, lamped.ResultSha256);
+        }
+        finally
+        {
+            await _db.ExecuteAsync("DELETE FROM import_sources WHERE target = 'street_lamps'");
+            await _db.ExecuteAsync($"DELETE FROM rasters WHERE path = '{path}'");
+            File.Delete(path);
+            File.Delete(lamps);
+        }
+    }
+
+    [Fact]
     public async Task RunCorridors_Liechtenstein_EveryTrameHasPatchesFromTheFullOsmLayers()
     {
         var run = await RunAsync("li", """{"cellSizeMeters": 50}""");
@@ -109,13 +163,29 @@ public sealed class CorridorsRunTests(BundledDatabaseFixture fixture)
     [Fact]
     public async Task RunCorridors_NoTrameHasAPatch_FailsNamingTheTrameAndThreshold()
     {
-        var run = await RunAsync("lu", """{"cellSizeMeters": 200, "trame": "blue"}""");
+        // Forest exists, but no area of 100,000 ha (more than Luxembourg's 2,590 km²): known only once rasterised.
+        var run = await RunAsync("lu", """{"cellSizeMeters": 200, "trame": "green", "minPatchAreaHectares": 100000}""");
 
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("No trame has a habitat patch", run.Error);
-        Assert.Contains("blue", run.Error);
-        Assert.Contains("0.5 ha", run.Error);
+        Assert.Contains("green", run.Error);
+        Assert.Contains("100000 ha", run.Error);
         Assert.Equal(0L, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.corridor_communes WHERE run_id = '{run.Id}'"));
+    }
+
+    [Fact]
+    public async Task Create_BlueAloneWithoutAnyWaterData_RefusedBeforeARunExists()
+    {
+        // Luxembourg's bundle has no water body, water course or water land cover (its Sentinel-2 classification found none).
+        var before = await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
+        var error = await Assert.ThrowsAsync<GeoInputException>(() => Runs.CreateAsync(new RunRequest("corridors", "lu", null, Json("""{"trame": "blue"}"""))));
+        Assert.Contains("The blue trame (amphibian) would find no habitat patch in region 'lu'", error.Message);
+        Assert.Contains("no water bodies, water courses", error.Message);
+        Assert.Contains("0.5 ha", error.Message);
+        Assert.Equal(before, await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs"));
+        // Liechtenstein has water: the same request is accepted.
+        var li = await Runs.CreateAsync(new RunRequest("corridors", "li", null, Json("""{"trame": "blue"}""")));
+        await Runs.CancelAsync(li.Id);
     }
 
     [Theory]
