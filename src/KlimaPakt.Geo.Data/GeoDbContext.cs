@@ -69,6 +69,9 @@ public sealed class GeoDbContext(DbContextOptions<GeoDbContext> options) : DbCon
     /// <summary>Street lamps (the black trame's light sources).</summary>
     public DbSet<StreetLamp> StreetLamps => Set<StreetLamp>();
 
+    /// <summary>Land parcels (the geothermal plot edges).</summary>
+    public DbSet<Parcel> Parcels => Set<Parcel>();
+
     /// <summary>Registered rasters.</summary>
     public DbSet<RegisteredRaster> Rasters => Set<RegisteredRaster>();
 

@@ -18,8 +18,12 @@ public static class GeothermalLayers
     /// <summary>Building footprints (the minimum distance of a borehole to a building).</summary>
     public const string Buildings = "buildings";
 
+    /// <summary>Plot edges: the boundaries of the <c>parcels</c> layer (not a default rule: at the default 10 m cells nearly
+    /// every cell of a built-up plot touches an edge; use it with 1–2 m cells and the local minimum distance).</summary>
+    public const string PlotEdges = "plot_edges";
+
     /// <summary>Every restriction layer.</summary>
-    public static IReadOnlyList<string> All { get; } = [DrinkingWater, ProtectedAreas, Water, Buildings];
+    public static IReadOnlyList<string> All { get; } = [DrinkingWater, ProtectedAreas, Water, Buildings, PlotEdges];
 }
 
 /// <summary>
@@ -28,7 +32,7 @@ public static class GeothermalLayers
 /// </summary>
 public sealed record GeothermalRestriction
 {
-    /// <summary>Layer: drinking_water, protected_areas, water or buildings.</summary>
+    /// <summary>Layer: drinking_water, protected_areas, water, buildings or plot_edges.</summary>
     public string Layer { get; init; } = "";
 
     /// <summary>Buffer around the layer's features [m] (0 = the features themselves), between cell centres.</summary>

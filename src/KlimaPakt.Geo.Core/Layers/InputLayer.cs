@@ -74,9 +74,13 @@ public sealed record InputLayer(string Name, string Table, LayerGeometry Geometr
     /// trame's light sources where they are mapped.</summary>
     public static readonly InputLayer StreetLamps = new("street_lamps", "street_lamps", LayerGeometry.Point, ["lamp_type", "highway", "class"], "Street lamps");
 
+    /// <summary>Land parcels (polygons: the cadastre's plots, or agricultural parcels such as LPIS/FLIK), class from
+    /// <c>class</c> or <c>CODE_ELEM</c>: their boundaries are the plot edges of the geothermal restrictions.</summary>
+    public static readonly InputLayer Parcels = new("parcels", "parcels", LayerGeometry.Polygon, ["CODE_ELEM", "class"], "Land parcels (plot edges)");
+
     /// <summary>Every typed input layer, in catalogue order.</summary>
     public static IReadOnlyList<InputLayer> All { get; } =
-        [Buildings, Roads, Railways, LandCover, Waterways, WaterBodies, ProtectedAreas, PowerLines, PowerSites, Places, EvChargers, PopulationCells, HeatSources, StreetLamps];
+        [Buildings, Roads, Railways, LandCover, Waterways, WaterBodies, ProtectedAreas, PowerLines, PowerSites, Places, EvChargers, PopulationCells, HeatSources, StreetLamps, Parcels];
 
     /// <summary>Finds a layer by its public name, or throws <see cref="Errors.NotFoundException"/> listing the known names.</summary>
     public static InputLayer Named(string name) =>

@@ -118,7 +118,7 @@ public sealed class GeothermalAnalysis : IAnalysis
         Inputs =
         [
             AnalysisInput.Communes, AnalysisInput.Population, InputLayer.PopulationCells, InputLayer.Buildings, InputLayer.Places, InputLayer.LandCover,
-            InputLayer.WaterBodies, InputLayer.Waterways, InputLayer.ProtectedAreas, InputLayer.HeatSources,
+            InputLayer.WaterBodies, InputLayer.Waterways, InputLayer.ProtectedAreas, InputLayer.HeatSources, InputLayer.Parcels,
         ],
         Attribution = Attribution,
         RasterParameters =
@@ -299,5 +299,6 @@ public sealed class GeothermalAnalysis : IAnalysis
             UNION ALL SELECT geom FROM land_cover WHERE region_id = $1 AND class IN ('water', 'reservoir', 'basin', 'wetland') AND geom && $2
             UNION ALL SELECT geom FROM waterways WHERE region_id = $1 AND geom && $2
             """),
+        (GeothermalLayers.PlotEdges, "SELECT ST_Boundary(geom) FROM parcels WHERE region_id = $1 AND geom && $2 ORDER BY id"),
     ];
 }

@@ -122,3 +122,6 @@ public sealed class HeatSource : PointFeature
 
 /// <summary>A street lamp (issue 13: the black trame's light sources where they are mapped).</summary>
 public sealed class StreetLamp : PointFeature;
+
+/// <summary>A land parcel (issue 12: its boundary is a plot edge a borehole keeps its distance from).</summary>
+public sealed class Parcel : PolygonFeature;

@@ -35,6 +35,7 @@ internal sealed class EvChargerConfiguration() : LayerConfiguration<EvCharger>("
 
 internal sealed class HeatSourceConfiguration() : LayerConfiguration<HeatSource>("heat_sources", "Point");
 internal sealed class StreetLampConfiguration() : LayerConfiguration<StreetLamp>("street_lamps", "Point");
+internal sealed class ParcelConfiguration() : LayerConfiguration<Parcel>("parcels", "MultiPolygon");
 
 internal sealed class PopulationCellConfiguration() : LayerConfiguration<PopulationCell>("population_cells", "MultiPolygon")
 {

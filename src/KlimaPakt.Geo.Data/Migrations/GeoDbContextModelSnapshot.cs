@@ -764,6 +764,63 @@ namespace KlimaPakt.Geo.Data.Migrations
                     b.ToTable("land_cover", (string)null);
                 });
 
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Parcel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Class")
+                        .HasColumnType("text")
+                        .HasColumnName("class");
+
+                    b.Property<MultiPolygon>("Geom")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPolygon)")
+                        .HasColumnName("geom");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("region_id");
+
+                    b.Property<string>("SourceFid")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_fid");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_id");
+
+                    b.Property<Dictionary<string, string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("hstore")
+                        .HasColumnName("tags");
+
+                    b.HasKey("Id")
+                        .HasName("pk_parcels");
+
+                    b.HasIndex("Geom")
+                        .HasDatabaseName("ix_parcels_geom");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geom"), "gist");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_parcels_source_id");
+
+                    b.HasIndex("RegionId", "Class")
+                        .HasDatabaseName("ix_parcels_region_id_class");
+
+                    b.ToTable("parcels", (string)null);
+                });
+
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Place", b =>
                 {
                     b.Property<long>("Id")
@@ -1658,6 +1715,23 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_land_cover_import_sources_source_id");
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Parcel", b =>
+                {
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_parcels_regions_region_id");
+
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.ImportSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_parcels_import_sources_source_id");
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Place", b =>

@@ -102,6 +102,7 @@ public sealed class LayerRegistry
         ["population_cells"] = ("#666666", false),
         ["heat_sources"] = ("#e31a1c", false),
         ["street_lamps"] = ("#ffd92f", false),
+        ["parcels"] = ("#a65628", false),
     };
 
     /// <summary>The published form of a typed input layer.</summary>

@@ -109,6 +109,27 @@ public sealed class GeothermalCalculatorTests
     }
 
     [Fact]
+    public async Task Compute_PlotEdgeRule_CellsTouchingTheEdgeAndWithinItsDistance()
+    {
+        // A plot edge (a parcel boundary) along x = 105 from y 0 to 100 touches the 10 cells of column 10 (x 100–110). With
+        // 3 m, below the 10 m cell size, exactly those cells are restricted; with 10 m the cell centres one column either
+        // side (x 95 and 115, 10 m from the touched centres at 105) join: 30 cells.
+        var inputs = Landscape();
+        inputs = inputs with
+        {
+            RestrictionLayers = new Dictionary<string, IReadOnlyList<Geometry>>(inputs.RestrictionLayers) { [GeothermalLayers.PlotEdges] = [G("LINESTRING(105 0, 105 100)")] },
+        };
+        foreach (var (buffer, cells) in new[] { (3.0, 10), (10.0, 30) })
+        {
+            var p = new GeothermalParameters { Restrictions = [new() { Layer = GeothermalLayers.PlotEdges, BufferMeters = buffer }] }.Validate();
+            var result = await GeothermalCalculator.ComputeAsync(inputs, p);
+            Assert.Equal(cells, result.RestrictionFactor.Cells.Count(f => f == 0));
+            var rule = Assert.Single(result.Restrictions);
+            Assert.Equal((1, cells * 100.0), (rule.Features, rule.AloneSquareMeters));
+        }
+    }
+
+    [Fact]
     public async Task Compute_Vdi4640ClassResidentsAndWasteHeat_ByHand()
     {
         // No building, no place, no census: the 100 residents spread evenly, 50 per hectare × 7 MWh = 350 MWh/ha.
