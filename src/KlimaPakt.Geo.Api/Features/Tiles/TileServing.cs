@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.IO.Compression;
 using KlimaPakt.Geo.Data.Publishing;
 using KlimaPakt.Geo.Data.Tiles;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,14 @@ public sealed class ServingOptions
 
     /// <summary>Redis connection for a shared output cache (several instances); empty for the in-memory store.</summary>
     public string? RedisConnection { get; set; }
+
+    /// <summary>How long one Redis operation may take before the instance's memory cache answers instead, in milliseconds.</summary>
+    [Range(10, 60_000)]
+    public int RedisTimeoutMilliseconds { get; set; } = 500;
+
+    /// <summary>After Redis failed, how long the memory cache answers before Redis is tried again, in seconds.</summary>
+    [Range(1, 3_600)]
+    public int RedisRetrySeconds { get; set; } = 2;
 
     /// <summary>Origins allowed by CORS; <c>*</c> for any (read endpoints are public).</summary>
     public string[] CorsOrigins { get; set; } = ["*"];
@@ -64,8 +73,7 @@ public static class TileServing
             o.AddPolicy(TileCachePolicy.Name, new TileCachePolicy(TimeSpan.FromSeconds(options.ServerCacheSeconds)));
             o.AddPolicy(FeatureCachePolicy.Name, new FeatureCachePolicy(TimeSpan.FromSeconds(options.ServerCacheSeconds)));
         });
-        if (!string.IsNullOrWhiteSpace(options.RedisConnection))
-            services.AddStackExchangeRedisOutputCache(o => { o.Configuration = options.RedisConnection; o.InstanceName = "klimapakt:"; });
+        if (!string.IsNullOrWhiteSpace(options.RedisConnection)) AddSharedOutputCache(services, options);
 
         services.AddResponseCompression(o =>
         {
@@ -88,6 +96,34 @@ public static class TileServing
         services.Replace(ServiceDescriptor.Singleton<IRunPublishedNotifier>(sp => sp.GetRequiredService<TileCacheEvictor>()));
         services.AddHostedService<DataChangeWatcher>();
         return builder;
+    }
+
+    /// <summary>
+    /// Redis as the output-cache store of every instance, behind <see cref="FallbackOutputCacheStore"/>: with Redis
+    /// down, the instance's memory store (registered by <c>AddOutputCache</c>) answers and no request fails.
+    /// </summary>
+    private static void AddSharedOutputCache(IServiceCollection services, ServingOptions options)
+    {
+        var memory = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
+        services.AddStackExchangeRedisOutputCache(o =>
+        {
+            o.Configuration = options.RedisConnection;
+            o.InstanceName = "klimapakt:";
+            // Fail fast while Redis is away (the fallback answers), and keep trying to reconnect in the background.
+            o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(options.RedisConnection!);
+            o.ConfigurationOptions.AbortOnConnectFail = false;
+            o.ConfigurationOptions.ConnectTimeout = options.RedisTimeoutMilliseconds;
+            o.ConfigurationOptions.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast;
+        });
+        var redis = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
+        services.Remove(memory);
+        services.Remove(redis);
+        services.AddSingleton<IOutputCacheStore>(sp => new FallbackOutputCacheStore(Create(sp, redis), Create(sp, memory),
+            TimeProvider.System, TimeSpan.FromMilliseconds(options.RedisTimeoutMilliseconds), TimeSpan.FromSeconds(options.RedisRetrySeconds),
+            sp.GetRequiredService<ILogger<FallbackOutputCacheStore>>()));
+
+        static IOutputCacheStore Create(IServiceProvider sp, ServiceDescriptor d) => (IOutputCacheStore)(d.ImplementationInstance
+            ?? d.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, d.ImplementationType!));
     }
 
     /// <summary>Compression and CORS: outside authentication (a CORS preflight carries no key) and outside the cache.</summary>
