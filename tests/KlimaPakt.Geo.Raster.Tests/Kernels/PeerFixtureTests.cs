@@ -55,4 +55,35 @@ public class PeerFixtureTests
             Assert.True(Math.Abs(acc[i] - expected[i]) <= 1e-4 * Math.Max(1, expected[i]), $"cell {i}: {acc[i]} vs skimage {expected[i]}");
         }
     }
+
+    /// <summary>
+    /// GRASS GIS 8.2 r.cost itself (Fixtures/make_rcost_fixture.sh: Debian's grass-core, 8 neighbours, null cells as
+    /// barriers) on the same raster and sources: the sequential search, the heap, the parallel bucket search with more
+    /// workers than cores, and a truncated search (r.cost max_cost) inside its band.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1, double.PositiveInfinity)]
+    [InlineData(true, 1, double.PositiveInfinity)]
+    [InlineData(false, 3, double.PositiveInfinity)]
+    [InlineData(false, 1, 500.0)]
+    public void CostDistance_GrassRCostFixture_EqualsRCostWithin1e4Relative(bool forceHeap, int parallelism, double maximumCost)
+    {
+        var cost = Load<float>("cost.f32");
+        var expected = Load<double>("rcost.f64");
+        var acc = new float[W * H];
+        RasterKernels.CostDistance(cost, W, H, s_sources, 10, 10, CostDistanceUnits.Cells, acc, forceHeap: forceHeap,
+            parallelism: parallelism, maximumCost: maximumCost);
+        int compared = 0;
+        for (int i = 0; i < acc.Length; i++)
+        {
+            if (double.IsNaN(expected[i]) || expected[i] > maximumCost)
+            {
+                Assert.True(float.IsNaN(acc[i]), $"cell {i} should be a barrier or beyond the truncation, got {acc[i]}");
+                continue;
+            }
+            Assert.True(Math.Abs(acc[i] - expected[i]) <= 1e-4 * Math.Max(1, expected[i]), $"cell {i}: {acc[i]} vs r.cost {expected[i]}");
+            compared++;
+        }
+        Assert.True(compared > (double.IsPositiveInfinity(maximumCost) ? 5_800 : 1_000), $"{compared} cells compared");
+    }
 }
