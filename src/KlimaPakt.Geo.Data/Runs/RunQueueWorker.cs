@@ -51,6 +51,7 @@ public sealed partial class RunQueueWorker(RunService runs, RunOptions options, 
                 var final = await runs.ExecuteClaimedAsync(runId, ct);
                 executed++;
                 LogFinished(runId, final.Kind, final.Status.ToString());
+                ReturnRunMemory();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -67,6 +68,17 @@ public sealed partial class RunQueueWorker(RunService runs, RunOptions options, 
             }
         }
         return executed;
+    }
+
+    /// <summary>
+    /// A run's grids (hundreds of MB to GB of arrays) are garbage once it is published; a long-lived process (the API's
+    /// worker, <c>klimapakt worker</c>) gives that memory back to the system now instead of keeping it as GC headroom,
+    /// so its RSS returns near its start between runs. One compacting full collection after a run of seconds or more.
+    /// </summary>
+    private static void ReturnRunMemory()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     [LoggerMessage(LogLevel.Warning, "{Count} run(s) of stopped processes were marked failed (interrupted)")]
