@@ -43,8 +43,8 @@ public sealed record CorridorArea(string Trame, int Class, double MinCost, doubl
 /// <summary>Pinch-point polygons of one link and one class of current.</summary>
 /// <param name="Trame">Trame.</param>
 /// <param name="LinkId">The link whose circuit carries the cell's largest current.</param>
-/// <param name="Class">1 … 4: current in [0, 0.1), [0.1, 0.25), [0.25, 0.5), [0.5, 1] A of the link's 1 A
-/// (<see cref="CorridorCalculator.PinchPointClassAmps"/>); 4 = pinch point, half the link's current or more.</param>
+/// <param name="Class">1 … 4: current in [0, 0.05), [0.05, 0.1), [0.1, 0.25), [0.25, 1] A of the link's 1 A
+/// (<see cref="CorridorCalculator.PinchPointClassAmps"/>); 4 = pinch point, a quarter of the link's current or more.</param>
 /// <param name="MinAmps">Lower bound of the class, amperes.</param>
 /// <param name="MaxAmps">Upper bound of the class, amperes.</param>
 /// <param name="PeakAmps">Largest current of its cells, amperes.</param>
@@ -66,7 +66,7 @@ public sealed record CorridorConflict(string Trame, int LinkId, Point Location, 
 /// <param name="Status">"ok", or why the trame was skipped.</param>
 /// <param name="PatchSquareMeters">Patch area in the commune.</param>
 /// <param name="CorridorSquareMeters">Corridor area (normalised cost within the width, off the patches) in the commune.</param>
-/// <param name="PinchPointSquareMeters">Area of pinch points (class 4: half a link's current or more) in the commune.</param>
+/// <param name="PinchPointSquareMeters">Area of pinch points (class 4: a quarter of a link's current or more) in the commune.</param>
 /// <param name="Links">Links whose least-cost path passes through the commune.</param>
 /// <param name="PathMeters">Length of least-cost paths inside the commune.</param>
 /// <param name="CrossBorderPathMeters">Of that, the length of paths that also run through another commune.</param>
@@ -140,7 +140,7 @@ public static class CorridorCalculator
     public const int CorridorClasses = 4;
 
     /// <summary>Class bounds of the pinch-point current, amperes of a link's 1 A: class k holds [bound k−1, bound k).</summary>
-    public static IReadOnlyList<double> PinchPointClassAmps { get; } = [0, 0.1, 0.25, 0.5, 1];
+    public static IReadOnlyList<double> PinchPointClassAmps { get; } = [0, 0.05, 0.1, 0.25, 1];
 
     /// <summary>The pinch-point class (1 … 4) of a current in amperes.</summary>
     public static int PinchPointClass(double amps)
@@ -206,8 +206,10 @@ public static class CorridorCalculator
             {
                 await stage($"{trame}: pinch points", pct + span * 0.7);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                pinch = LeastCostCorridors.PinchPoints(searches, labels, profile.CorridorWidthCost, parameters.MaxPinchPointCells, ct);
-                notes.Add($"{trame}: pinch points: {network.Links.Count - pinch.Skipped} link circuits solved ({pinch.SolvedCells / 1e6:F2} M cells, " +
+                double pinchWidth = parameters.PinchPointWidthCost ?? Math.Min(profile.CorridorWidthCost, profile.MaxCostDistance) / CorridorClasses;
+                pinch = LeastCostCorridors.PinchPoints(searches, labels, pinchWidth, parameters.MaxPinchPointCells, ct);
+                notes.Add($"{trame}: pinch points: {network.Links.Count - pinch.Skipped} link circuits solved in corridors of width {pinchWidth:F0} " +
+                    $"({pinch.SolvedCells / 1e6:F2} M cells, " +
                     $"{pinch.Iterations} CG iterations, {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s)" +
                     (pinch.Skipped > 0 ? $"; {pinch.Skipped} skipped: corridor over {parameters.MaxPinchPointCells} cells (maxPinchPointCells)" : "") +
                     (pinch.NotConverged > 0 ? $"; {pinch.NotConverged} stopped at the iteration cap" : ""));

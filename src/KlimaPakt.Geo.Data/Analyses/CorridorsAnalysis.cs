@@ -95,7 +95,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         .IndexedBy("class").WithTilePieces()
         .Text("trame", "Trame: green, blue or black", r => r.Pinch.Trame)
         .Integer("link_id", "Link whose 1 A circuit carries the largest current through these cells", r => r.Pinch.LinkId)
-        .Integer("class", "Current class, 4 = pinch point (half the link's current or more)", r => r.Pinch.Class)
+        .Integer("class", "Current class, 4 = pinch point (a quarter of the link's current or more)", r => r.Pinch.Class)
         .Double("current_min_a", "A", "Lower bound of the class (current of a 1 A link circuit)", r => r.Pinch.MinAmps)
         .Double("current_max_a", "A", "Upper bound of the class", r => r.Pinch.MaxAmps)
         .Double("peak_current_a", "A", "Largest current of the cells", r => r.Pinch.PeakAmps)
@@ -121,7 +121,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Text("status", "'ok', or why the trame was skipped", r => r.Figures.Status)
         .Double("patch_ha", "ha", "Habitat patch area in the commune", r => r.Figures.PatchSquareMeters / 1e4)
         .Double("corridor_ha", "ha", "Corridor area in the commune", r => r.Figures.CorridorSquareMeters / 1e4)
-        .Double("pinch_point_ha", "ha", "Pinch-point area (half a link's current or more) in the commune", r => r.Figures.PinchPointSquareMeters / 1e4)
+        .Double("pinch_point_ha", "ha", "Pinch-point area (a quarter of a link's current or more) in the commune", r => r.Figures.PinchPointSquareMeters / 1e4)
         .Integer("links", "Least-cost paths through the commune", r => r.Figures.Links)
         .Double("path_km", "km", "Length of least-cost paths in the commune", r => r.Figures.PathMeters / 1e3)
         .Double("cross_border_km", "km", "Of that, paths that also run through another commune", r => r.Figures.CrossBorderPathMeters / 1e3)
@@ -180,7 +180,7 @@ public sealed class CorridorsAnalysis : IAnalysis
                 new ResultField("trame", Filterable: true), new ResultField("class", Filterable: true), new("cost_min", 0), new("cost_max", 0), new("area_ha", 2),
                 "light_source", "input_note") with { Attribution = Attribution },
             AnalysisDescription.Layer(KindName, "corridor_pinch_points", "Corridor pinch points",
-                "Current of each link's 1 A circuit inside its corridor (Pinchpoint Mapper): class 4 = half the link's current or more, a pinch point",
+                "Current of each link's 1 A circuit inside its corridor (Pinchpoint Mapper): class 4 = a quarter of the link's current or more, a pinch point",
                 PinchPoints, new LayerStyle { Kind = StyleKind.Classes, Field = "class", BoundFields = ("current_min_a", "current_max_a"), Ramp = LayerStyle.Ramps.OrangeRed,
                     Legend = "Current of a 1 A link circuit", Opacity = 0.7 },
                 new ResultField("trame", Filterable: true), "link_id", new ResultField("class", Filterable: true), new("current_min_a", 2), new("current_max_a", 2),

@@ -77,10 +77,11 @@ public class PinchPointsTests
 
     [Theory]
     [InlineData(0.0, 1)]
-    [InlineData(0.099, 1)]
-    [InlineData(0.1, 2)]
-    [InlineData(0.3, 3)]
-    [InlineData(0.5, 4)]
+    [InlineData(0.049, 1)]
+    [InlineData(0.05, 2)]
+    [InlineData(0.1, 3)]
+    [InlineData(0.2499, 3)]
+    [InlineData(0.25, 4)]
     [InlineData(1.0, 4)]
     public void PinchPointClass_BoundsOfTheClasses(double amps, int expected) => Assert.Equal(expected, CorridorCalculator.PinchPointClass(amps));
 }

@@ -71,6 +71,7 @@ public sealed class CorridorsRunTests(BundledDatabaseFixture fixture)
         Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(peak_current_a <= 1 + 1e-6 AND peak_current_a >= current_min_a AND link_id BETWEEN 1 AND {links}) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = 'green'"));
         Assert.True(await SumAsync($"SELECT sum(area_ha) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = 'green'")
             <= await SumAsync($"SELECT sum(area_ha) FROM results.corridor_areas WHERE run_id = {id} AND trame = 'green'") + 1e-6);
+        Assert.True(await SumAsync($"SELECT coalesce(sum(area_ha), 0) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = 'green' AND class = 4") > 0);
         foreach (var trame in new[] { "green", "black" })
             Assert.Equal(await SumAsync($"SELECT coalesce(sum(area_ha), 0) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = '{trame}' AND class = 4"),
                 await SumAsync($"SELECT sum(value) FROM results.commune_metrics WHERE run_id = {id} AND metric = 'corridors_{trame}_pinch_point_ha'"), 6);
@@ -212,6 +213,7 @@ public sealed class CorridorsRunTests(BundledDatabaseFixture fixture)
     [InlineData("""{"minPatchAreaHectares": -1}""", "MinPatchAreaHectares must be ≥ 0")]
     [InlineData("""{"trame": "blue", "species": "bat"}""", "is a black profile")]
     [InlineData("""{"maxPinchPointCells": 0}""", "MaxPinchPointCells must be at least 1")]
+    [InlineData("""{"pinchPointWidthCost": -5}""", "PinchPointWidthCost must be > 0")]
     public async Task Create_BadParameters_ClearErrorAndNoRunCreated(string parameters, string expected)
     {
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");
