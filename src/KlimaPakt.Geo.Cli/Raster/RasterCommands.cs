@@ -193,7 +193,7 @@ public static class RasterCommands
                 ParseCompression(p.GetValue(compress)), progress));
             var m = r.Result;
             if (m.NotConverged > 0) Console.Error.WriteLine($"warning: {m.NotConverged} windows did not reach the tolerance within the iteration cap");
-            Console.Error.WriteLine(Invariant($"omniscape: {r.Grid.Width}x{r.Grid.Height} cells, {m.Windows} windows, {m.Iterations} iterations, {r.Seconds:F3} s -> {p.GetValue(output)}"));
+            Console.Error.WriteLine(Invariant($"omniscape: {r.Grid.Width}x{r.Grid.Height} cells, {m.Windows} windows, {m.Iterations} iterations, {m.PeakRowsHeld} rows held, {r.Seconds:F3} s -> {p.GetValue(output)}"));
         }));
         return cmd;
     }

@@ -21,7 +21,10 @@ public sealed record CorridorPatch(string Trame, int PatchId, double AreaSquareM
 /// <param name="EuclideanMeters">Edge-to-edge distance between the two patches, metres.</param>
 /// <param name="PathLengthMeters">Length of the least-cost path, metres.</param>
 /// <param name="Path">The least-cost path through the cell centres.</param>
-public sealed record CorridorLink(string Trame, int LinkId, int From, int To, double CostDistance, double EuclideanMeters, double PathLengthMeters, LineString Path)
+/// <param name="EffectiveResistanceOhms">Effective resistance between the two patches inside the link's corridor (the
+/// voltage between them with 1 A flowing), ohms; null without pinch points or when the corridor was over the cell cap.</param>
+public sealed record CorridorLink(string Trame, int LinkId, int From, int To, double CostDistance, double EuclideanMeters, double PathLengthMeters, LineString Path,
+    double? EffectiveResistanceOhms)
 {
     /// <summary>Cost-weighted over Euclidean distance (Linkage Mapper's cwd_to_Euc ratio); null when the patches touch.</summary>
     public double? CostPerEuclidean => EuclideanMeters > 0 ? CostDistance / EuclideanMeters : null;
@@ -37,6 +40,18 @@ public sealed record CorridorLink(string Trame, int LinkId, int From, int To, do
 /// <param name="Geometry">Polygons.</param>
 public sealed record CorridorArea(string Trame, int Class, double MinCost, double MaxCost, double AreaSquareMeters, Geometry Geometry);
 
+/// <summary>Pinch-point polygons of one link and one class of current.</summary>
+/// <param name="Trame">Trame.</param>
+/// <param name="LinkId">The link whose circuit carries the cell's largest current.</param>
+/// <param name="Class">1 … 4: current in [0, 0.05), [0.05, 0.1), [0.1, 0.25), [0.25, 1] A of the link's 1 A
+/// (<see cref="CorridorCalculator.PinchPointClassAmps"/>); 4 = pinch point, a quarter of the link's current or more.</param>
+/// <param name="MinAmps">Lower bound of the class, amperes.</param>
+/// <param name="MaxAmps">Upper bound of the class, amperes.</param>
+/// <param name="PeakAmps">Largest current of its cells, amperes.</param>
+/// <param name="AreaSquareMeters">Area.</param>
+/// <param name="Geometry">Polygons.</param>
+public sealed record CorridorPinchPoint(string Trame, int LinkId, int Class, double MinAmps, double MaxAmps, double PeakAmps, double AreaSquareMeters, Geometry Geometry);
+
 /// <summary>A conflict point: a green or blue least-cost path crossing lit land.</summary>
 /// <param name="Trame">Trame of the link (green or blue).</param>
 /// <param name="LinkId">Link.</param>
@@ -51,11 +66,13 @@ public sealed record CorridorConflict(string Trame, int LinkId, Point Location, 
 /// <param name="Status">"ok", or why the trame was skipped.</param>
 /// <param name="PatchSquareMeters">Patch area in the commune.</param>
 /// <param name="CorridorSquareMeters">Corridor area (normalised cost within the width, off the patches) in the commune.</param>
+/// <param name="PinchPointSquareMeters">Area of pinch points (class 4: a quarter of a link's current or more) in the commune.</param>
 /// <param name="Links">Links whose least-cost path passes through the commune.</param>
 /// <param name="PathMeters">Length of least-cost paths inside the commune.</param>
 /// <param name="CrossBorderPathMeters">Of that, the length of paths that also run through another commune.</param>
 /// <param name="SharedWith">Communes (ids) the commune shares least-cost paths with.</param>
-public sealed record CommuneCorridors(int CommuneId, string Trame, string Status, double PatchSquareMeters, double CorridorSquareMeters, int Links,
+public sealed record CommuneCorridors(int CommuneId, string Trame, string Status, double PatchSquareMeters, double CorridorSquareMeters,
+    double PinchPointSquareMeters, int Links,
     double PathMeters, double CrossBorderPathMeters, IReadOnlyList<int> SharedWith)
 {
     /// <summary>Share of the commune's path length that crosses a commune border, percent (0 without paths).</summary>
@@ -72,8 +89,10 @@ public sealed record CommuneCorridors(int CommuneId, string Trame, string Status
 /// <param name="Corridor">Normalised corridor surface (cost units), NaN outside corridors and on patches; null when skipped.</param>
 /// <param name="SearchedCells">Cells settled by the patches' searches.</param>
 /// <param name="RecomputedSearches">Searches repeated because the memory budget did not keep them.</param>
+/// <param name="PinchPointCurrent">Pinch-point current (amperes, the maximum over links of each link's 1 A circuit), NaN
+/// outside the links' circuits and on patches; null when skipped or without pinch points.</param>
 public sealed record TrameOutcome(string Trame, SpeciesProfile Profile, string Status, int Patches, double ProbabilityOfConnectivity,
-    Raster<float> Resistance, Raster<float>? Corridor, long SearchedCells, int RecomputedSearches);
+    Raster<float> Resistance, Raster<float>? Corridor, long SearchedCells, int RecomputedSearches, Raster<float>? PinchPointCurrent);
 
 /// <summary>Everything a corridors run produces.</summary>
 public sealed record CorridorResult
@@ -92,6 +111,9 @@ public sealed record CorridorResult
 
     /// <summary>Corridor polygons per trame and class.</summary>
     public required IReadOnlyList<CorridorArea> Areas { get; init; }
+
+    /// <summary>Pinch-point polygons per trame, link and class of current (empty without pinch points).</summary>
+    public required IReadOnlyList<CorridorPinchPoint> PinchPoints { get; init; }
 
     /// <summary>Conflict points (when the black trame runs with green or blue).</summary>
     public required IReadOnlyList<CorridorConflict> Conflicts { get; init; }
@@ -117,6 +139,17 @@ public static class CorridorCalculator
     /// <summary>Number of classes of the corridor polygons.</summary>
     public const int CorridorClasses = 4;
 
+    /// <summary>Class bounds of the pinch-point current, amperes of a link's 1 A: class k holds [bound k−1, bound k).</summary>
+    public static IReadOnlyList<double> PinchPointClassAmps { get; } = [0, 0.05, 0.1, 0.25, 1];
+
+    /// <summary>The pinch-point class (1 … 4) of a current in amperes.</summary>
+    public static int PinchPointClass(double amps)
+    {
+        int k = 1;
+        while (k < PinchPointClassAmps.Count - 1 && amps >= PinchPointClassAmps[k]) k++;
+        return k;
+    }
+
     /// <summary>Computes every trame of <paramref name="parameters"/> (validated) on <paramref name="inputs"/>.</summary>
     /// <param name="inputs">Grid, communes and layers.</param>
     /// <param name="parameters">Validated parameters.</param>
@@ -138,6 +171,7 @@ public static class CorridorCalculator
         var patches = new List<CorridorPatch>();
         var links = new List<CorridorLink>();
         var areas = new List<CorridorArea>();
+        var pinchPoints = new List<CorridorPinchPoint>();
         var communes = new List<CommuneCorridors>();
         var paths = new Dictionary<string, List<(CorridorLink Link, IReadOnlyList<int> Cells)>>();
         double landscapeArea = land.Zones.Count(z => z != 0) * grid.CellAreaSquareUnits;
@@ -158,8 +192,8 @@ public static class CorridorCalculator
                     ? $"no patch: the region has no water bodies, water courses or water land cover (minimum patch {profile.MinPatchAreaHectares} ha)"
                     : $"no patch: no habitat area of at least {profile.MinPatchAreaHectares} ha ({(trame == Trames.Black ? $"light ≤ {profile.DarkLightMax}" : string.Join(", ", profile.HabitatClasses))})";
                 notes.Add($"{trame} ({profile.Name}): {why}; skipped");
-                outcomes.Add(new TrameOutcome(trame, profile, why, 0, 0, new Raster<float>(grid, resistance), null, 0, 0));
-                communes.AddRange(land.CommuneIds.Select(id => new CommuneCorridors(id, trame, why, 0, 0, 0, 0, 0, [])));
+                outcomes.Add(new TrameOutcome(trame, profile, why, 0, 0, new Raster<float>(grid, resistance), null, 0, 0, null));
+                communes.AddRange(land.CommuneIds.Select(id => new CommuneCorridors(id, trame, why, 0, 0, 0, 0, 0, 0, [])));
                 continue;
             }
             await stage($"{trame}: cost distance", pct + span * 0.1);
@@ -167,6 +201,20 @@ public static class CorridorCalculator
             await stage($"{trame}: corridors", pct + span * 0.6);
             var network = LeastCostCorridors.Corridors(searches, profile.CorridorWidthCost, ct);
             ct.ThrowIfCancellationRequested();
+            PinchPointNetwork? pinch = null;
+            if (parameters.PinchPoints)
+            {
+                await stage($"{trame}: pinch points", pct + span * 0.7);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                double pinchWidth = parameters.PinchPointWidthCost ?? Math.Min(profile.CorridorWidthCost, profile.MaxCostDistance) / CorridorClasses;
+                pinch = LeastCostCorridors.PinchPoints(searches, labels, pinchWidth, parameters.MaxPinchPointCells, ct);
+                notes.Add($"{trame}: pinch points: {network.Links.Count - pinch.Skipped} link circuits solved in corridors of width {pinchWidth:F0} " +
+                    $"({pinch.SolvedCells / 1e6:F2} M cells, " +
+                    $"{pinch.Iterations} CG iterations, {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s)" +
+                    (pinch.Skipped > 0 ? $"; {pinch.Skipped} skipped: corridor over {parameters.MaxPinchPointCells} cells (maxPinchPointCells)" : "") +
+                    (pinch.NotConverged > 0 ? $"; {pinch.NotConverged} stopped at the iteration cap" : ""));
+                ct.ThrowIfCancellationRequested();
+            }
             await stage($"{trame}: metrics", pct + span * 0.8);
             var polygons = RasterPolygonizer.Polygonize(grid, labels, 0, factory).ToDictionary(p => p.Value);
             var areaOf = Enumerable.Range(1, count).Select(p => polygons[p].CellCount * grid.CellAreaSquareUnits).ToArray();
@@ -179,7 +227,8 @@ public static class CorridorCalculator
             {
                 var line = factory.CreateLineString(l.PathCells.Select(i => { var (x, y) = grid.CellCenter(i % grid.Width, i / grid.Width); return new Coordinate(x, y); })
                     .ToArray() is { Length: > 1 } cs ? cs : [.. Enumerable.Repeat(Center(grid, l.PathCells[0]), 2)]);
-                var link = new CorridorLink(trame, ++linkId, l.From, l.To, l.CostDistance, polygons[l.From].Geometry.Distance(polygons[l.To].Geometry), l.PathLengthMeters, line);
+                var link = new CorridorLink(trame, ++linkId, l.From, l.To, l.CostDistance, polygons[l.From].Geometry.Distance(polygons[l.To].Geometry), l.PathLengthMeters, line,
+                    pinch?.EffectiveResistanceOhms[linkId - 1]);
                 links.Add(link);
                 trameLinks.Add((link, l.PathCells));
             }
@@ -203,12 +252,35 @@ public static class CorridorCalculator
                 double w = classWidth;
                 areas.Add(new CorridorArea(trame, c.Value, (c.Value - 1) * w, c.Value * w, c.CellCount * grid.CellAreaSquareUnits, c.Geometry));
             }
-            communes.AddRange(PerCommune(land, trame, labels, network.Corridor, trameLinks));
+            // Pinch points: the current off the patches (like the corridors), polygons per link and class of current.
+            var pinchClasses = new int[labels.Length];
+            if (pinch is not null)
+            {
+                var encoded = new int[labels.Length];
+                var peak = new Dictionary<int, float>();
+                for (int i = 0; i < labels.Length; i++)
+                {
+                    if (labels[i] != 0) pinch.CurrentAmps[i] = float.NaN;
+                    float a = pinch.CurrentAmps[i];
+                    if (float.IsNaN(a)) continue;
+                    pinchClasses[i] = PinchPointClass(a);
+                    encoded[i] = pinch.LinkOf[i] * 8 + pinchClasses[i];
+                    peak[encoded[i]] = Math.Max(peak.GetValueOrDefault(encoded[i]), a);
+                }
+                foreach (var c in RasterPolygonizer.Polygonize(grid, encoded, 0, factory).OrderBy(c => c.Value))
+                {
+                    int cls = c.Value % 8;
+                    pinchPoints.Add(new CorridorPinchPoint(trame, c.Value / 8, cls, PinchPointClassAmps[cls - 1], PinchPointClassAmps[cls], peak[c.Value],
+                        c.CellCount * grid.CellAreaSquareUnits, c.Geometry));
+                }
+            }
+            communes.AddRange(PerCommune(land, trame, labels, network.Corridor, pinchClasses, trameLinks));
             notes.Add($"{trame} ({profile.Name}): {count} patches ({areaOf.Sum() / 1e4:F1} ha), {network.Links.Count} links, " +
                 $"{corridorCells * grid.CellAreaSquareUnits / 1e4:F1} ha of corridors, PC {connectivity.ProbabilityOfConnectivity:E4}; " +
                 $"{network.SearchedCells / 1e6:F1} M cells searched, {network.RecomputedSearches} searches repeated");
             outcomes.Add(new TrameOutcome(trame, profile, "ok", count, connectivity.ProbabilityOfConnectivity, new Raster<float>(grid, resistance),
-                new Raster<float>(grid, network.Corridor), network.SearchedCells, network.RecomputedSearches));
+                new Raster<float>(grid, network.Corridor), network.SearchedCells, network.RecomputedSearches,
+                pinch is null ? null : new Raster<float>(grid, pinch.CurrentAmps)));
         }
         if (outcomes.All(o => o.Patches == 0))
             throw new Errors.GeoInputException("No trame has a habitat patch: " + string.Join("; ", outcomes.Select(o => $"{o.Trame}: {o.Status}")) + ".");
@@ -229,6 +301,7 @@ public static class CorridorCalculator
             Patches = patches,
             Links = links,
             Areas = areas,
+            PinchPoints = pinchPoints,
             Conflicts = conflicts,
             Communes = communes,
             Notes = notes,
@@ -275,19 +348,21 @@ public static class CorridorCalculator
     /// The per-commune view of one trame: patch and corridor cells per commune, and the least-cost paths: each step's
     /// length split half to each end cell's commune (so the communes' lengths sum to the paths' lengths).
     /// </summary>
-    private static IEnumerable<CommuneCorridors> PerCommune(CorridorLandscape land, string trame, int[] labels, float[] corridor,
+    private static IEnumerable<CommuneCorridors> PerCommune(CorridorLandscape land, string trame, int[] labels, float[] corridor, int[] pinchClasses,
         List<(CorridorLink Link, IReadOnlyList<int> Cells)> links)
     {
         var grid = land.Grid;
         int nc = land.CommuneIds.Count;
         var patchCells = new long[nc + 1];
         var corridorCells = new long[nc + 1];
+        var pinchCells = new long[nc + 1];
         for (int i = 0; i < labels.Length; i++)
         {
             int z = land.Zones[i];
             if (z == 0) continue;
             if (labels[i] != 0) patchCells[z]++;
             if (!float.IsNaN(corridor[i])) corridorCells[z]++;
+            if (pinchClasses[i] == PinchPointClassAmps.Count - 1) pinchCells[z]++;
         }
         var pathMeters = new double[nc + 1];
         var crossMeters = new double[nc + 1];
@@ -320,7 +395,7 @@ public static class CorridorCalculator
         }
         double cell = grid.CellAreaSquareUnits;
         for (int z = 1; z <= nc; z++)
-            yield return new CommuneCorridors(land.CommuneIds[z - 1], trame, "ok", patchCells[z] * cell, corridorCells[z] * cell, linkCount[z], pathMeters[z],
+            yield return new CommuneCorridors(land.CommuneIds[z - 1], trame, "ok", patchCells[z] * cell, corridorCells[z] * cell, pinchCells[z] * cell, linkCount[z], pathMeters[z],
                 crossMeters[z], [.. shared[z]]);
     }
 }

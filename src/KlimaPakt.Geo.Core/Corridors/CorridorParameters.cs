@@ -69,6 +69,19 @@ public sealed record CorridorParameters
     /// <summary>Default of <see cref="FullLightRadiance"/>: 20 nW/cm²/sr.</summary>
     public const double DefaultFullLightRadiance = 20;
 
+    /// <summary>Pinch points: per link, the circuit between its two patches inside its least-cost corridor (Linkage Mapper's
+    /// Pinchpoint Mapper), the current map and each link's effective resistance. False skips the circuit stage.</summary>
+    public bool PinchPoints { get; init; } = true;
+
+    /// <summary>Width of the corridor each link's pinch-point circuit runs in, in cost units above the least-cost path
+    /// (Pinchpoint Mapper's CWD cutoff); null: the corridors' first class, a quarter of the smaller of the corridor width
+    /// and the truncation.</summary>
+    public double? PinchPointWidthCost { get; init; }
+
+    /// <summary>Most corridor cells of one link's pinch-point circuit (about 60 bytes each while it is solved); a larger
+    /// corridor is skipped and named in the run log.</summary>
+    public int MaxPinchPointCells { get; init; } = 4_000_000;
+
     /// <summary>Full profiles per trame (from --params or the API; one per trame at most); filled in by <see cref="Validate"/>.</summary>
     public IReadOnlyList<SpeciesProfile>? Profiles { get; init; }
 
@@ -90,6 +103,8 @@ public sealed record CorridorParameters
         if (trame != Trames.All && !Trames.Each.Contains(trame)) errors.Add($"Trame must be green, blue, black or all (got '{Trame}').");
         if (!(CellSizeMeters is >= 1 and <= 1000)) errors.Add($"CellSizeMeters must be between 1 and 1000 (got {CellSizeMeters}).");
         if (!(FullLightRadiance > 0) || !double.IsFinite(FullLightRadiance)) errors.Add($"FullLightRadiance must be > 0 nW/cm²/sr (got {FullLightRadiance}).");
+        if (PinchPointWidthCost is { } pw && !(pw > 0 && double.IsFinite(pw))) errors.Add($"PinchPointWidthCost must be > 0 (got {pw}).");
+        if (MaxPinchPointCells < 1) errors.Add($"MaxPinchPointCells must be at least 1 (got {MaxPinchPointCells}).");
         if (NightRadianceRaster is { Length: 0 }) errors.Add("NightRadianceRaster must be a raster name when given.");
         SpeciesProfile? species = null;
         if (Species is { } name)

@@ -20,6 +20,20 @@ public sealed record PatchLink(int From, int To, double CostDistance, double Pat
 /// <param name="RecomputedSearches">Searches run again in the corridor stage because the memory budget did not keep them.</param>
 public sealed record CorridorNetwork(IReadOnlyList<PatchLink> Links, float[] Corridor, long SearchedCells, int RecomputedSearches);
 
+/// <summary>Pinch points of a trame's links (<see cref="LeastCostCorridors.PinchPoints"/>).</summary>
+/// <param name="CurrentAmps">Row-major current per cell in amperes, the maximum over links of each link's 1 A circuit; NaN
+/// outside every link's circuit.</param>
+/// <param name="LinkOf">Row-major: the link (index + 1 in the links' order) whose current the cell holds; 0 where none.</param>
+/// <param name="EffectiveResistanceOhms">Per link (in the links' order): the voltage between its patches with 1 A flowing,
+/// ohms; null where the link's corridor was larger than the cell cap (skipped).</param>
+/// <param name="Skipped">Links skipped for their corridor's size.</param>
+/// <param name="NotConverged">Links whose solve stopped at the iteration cap (their current is kept).</param>
+/// <param name="Iterations">CG iterations over all links.</param>
+/// <param name="SolvedCells">Corridor cells solved, summed over links.</param>
+/// <param name="RecomputedSearches">Cost-distance searches run again (not kept within the memory budget).</param>
+public sealed record PinchPointNetwork(float[] CurrentAmps, int[] LinkOf, IReadOnlyList<double?> EffectiveResistanceOhms, int Skipped, int NotConverged,
+    long Iterations, long SolvedCells, int RecomputedSearches);
+
 /// <summary>
 /// Linkage Mapper's least-cost corridors on the raster core. (1) Cost-distance from every patch, truncated at the
 /// maximum cost distance and windowed (<see cref="PatchCostDistance"/>), patches in parallel. (2) Links: patch B is
@@ -104,7 +118,7 @@ public static class LeastCostCorridors
     public static CorridorNetwork Corridors(PatchSearches searches, double corridorWidth, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(searches);
-        var (grid, resistance, cells, cache) = (searches.Grid, searches.Resistance, searches.Cells, searches.Cache);
+        var grid = searches.Grid;
         int n = checked((int)grid.CellCount);
         var corridor = new float[n];
         Array.Fill(corridor, float.NaN);
@@ -114,14 +128,8 @@ public static class LeastCostCorridors
         var gate = new object();
         Parallel.ForEach(linksOrdered, options, () => (float[]?)null, (link, _, local) =>
         {
-            PatchSurface Get(int p)
-            {
-                if (cache[p] is { } s) return s;
-                Interlocked.Increment(ref recomputed);
-                return PatchCostDistance.Search(grid, resistance, cells[p].ToArray(), searches.MinimumResistance, searches.MaximumCost);
-            }
-            var sa = Get(link.From);
-            var sb = Get(link.To);
+            var sa = searches.Surface(link.From, ref recomputed);
+            var sb = searches.Surface(link.To, ref recomputed);
             local ??= NewMosaic(n);
             Accumulate(grid, sa, sb, link.CostDistance, corridorWidth, local);
             return local;
@@ -162,7 +170,108 @@ public static class LeastCostCorridors
         internal double MaximumCost { get; }
 
         internal PatchSurface?[] Cache { get; }
+
+        /// <summary>Patch <paramref name="p"/>'s surface: kept, or searched again (counted in <paramref name="recomputed"/>).</summary>
+        internal PatchSurface Surface(int p, ref int recomputed)
+        {
+            if (Cache[p] is { } s) return s;
+            Interlocked.Increment(ref recomputed);
+            return PatchCostDistance.Search(Grid, Resistance, Cells[p].ToArray(), MinimumResistance, MaximumCost);
+        }
     }
+
+    /// <summary>
+    /// Linkage Mapper's Pinchpoint Mapper: per link, the circuit between its two patches on the resistance restricted to
+    /// the link's own least-cost corridor (the cells with cost_A + cost_B − LCD ≤ the width that both searches reach, patch
+    /// cells included), each cell a resistor of its resistance value (ohms), 8 neighbours, the two patches short-circuited
+    /// focal regions (<see cref="Raster.Circuits.RegionPairCircuit"/>): 1 A from patch From to patch To. The current is mosaicked over the
+    /// links as the maximum (ties to the smaller link); each link's effective resistance is the voltage between the patches.
+    /// </summary>
+    /// <param name="searches">Stage 1's result.</param>
+    /// <param name="patches">Row-major patch ids (as given to <see cref="SearchPatches"/>).</param>
+    /// <param name="corridorWidth">Corridor width, in cost units.</param>
+    /// <param name="maxCells">Most corridor cells of one link's circuit; a larger corridor is skipped (no current, no resistance).</param>
+    /// <param name="ct">Cancellation, checked between links.</param>
+    public static PinchPointNetwork PinchPoints(PatchSearches searches, int[] patches, double corridorWidth, int maxCells, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(searches);
+        ArgumentNullException.ThrowIfNull(patches);
+        var grid = searches.Grid;
+        int n = checked((int)grid.CellCount);
+        if (patches.Length != n) throw new ArgumentException($"Patches need {n} cells.", nameof(patches));
+        var links = searches.Links;
+        var current = new float[n];
+        Array.Fill(current, float.NaN);
+        var owner = new int[n];
+        var resistanceOhms = new double?[links.Count];
+        int recomputed = 0, skipped = 0, notConverged = 0;
+        long iterations = 0, solvedCells = 0;
+        var gate = new object();
+        var solver = new Raster.Circuits.CircuitOptions { AllCores = false };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
+        Parallel.For(0, links.Count, options, k =>
+        {
+            var link = links[k];
+            var a = searches.Surface(link.From, ref recomputed);
+            var b = searches.Surface(link.To, ref recomputed);
+            // The link's corridor cells and their box.
+            int c0 = Math.Max(a.Column0, b.Column0), r0 = Math.Max(a.Row0, b.Row0);
+            int c1 = Math.Min(a.Column0 + a.Width, b.Column0 + b.Width), r1 = Math.Min(a.Row0 + a.Height, b.Row0 + b.Height);
+            int minC = int.MaxValue, minR = int.MaxValue, maxC = -1, maxR = -1;
+            long count = 0;
+            for (int r = r0; r < r1; r++)
+                for (int c = c0; c < c1; c++)
+                {
+                    if (!InCorridor(a, b, c, r, link.CostDistance, corridorWidth)) continue;
+                    count++;
+                    (minC, minR, maxC, maxR) = (Math.Min(minC, c), Math.Min(minR, r), Math.Max(maxC, c), Math.Max(maxR, r));
+                }
+            if (count == 0 || count > maxCells)
+            {
+                Interlocked.Increment(ref skipped);
+                return;
+            }
+            int w = maxC - minC + 1, h = maxR - minR + 1;
+            var conductance = new float[(long)w * h];
+            var regions = new byte[conductance.Length];
+            for (int r = minR; r <= maxR; r++)
+                for (int c = minC; c <= maxC; c++)
+                {
+                    int wi = (r - minR) * w + (c - minC), gi = r * grid.Width + c;
+                    float res = searches.Resistance[gi];
+                    bool inside = res > 0 && float.IsFinite(res) && InCorridor(a, b, c, r, link.CostDistance, corridorWidth);
+                    conductance[wi] = inside ? 1f / res : float.NaN;
+                    regions[wi] = patches[gi] == link.From ? Raster.Circuits.RegionPairCircuit.Source
+                        : patches[gi] == link.To ? Raster.Circuits.RegionPairCircuit.Ground : (byte)0;
+                }
+            var solution = Raster.Circuits.RegionPairCircuit.Solve(conductance, w, h, regions, solver);
+            if (double.IsFinite(solution.EffectiveResistanceOhms)) resistanceOhms[k] = solution.EffectiveResistanceOhms;
+            lock (gate)
+            {
+                iterations += solution.Iterations;
+                solvedCells += count;
+                if (!solution.Converged) notConverged++;
+                for (int r = minR; r <= maxR; r++)
+                    for (int c = minC; c <= maxC; c++)
+                    {
+                        float v = solution.CurrentAmps[(r - minR) * w + (c - minC)];
+                        if (float.IsNaN(v)) continue;
+                        int gi = r * grid.Width + c;
+                        // Maximum over links; ties go to the smaller link, so the mosaic does not depend on the order of the solves.
+                        if (float.IsNaN(current[gi]) || v > current[gi] || (v == current[gi] && k + 1 < owner[gi]))
+                        {
+                            current[gi] = v;
+                            owner[gi] = k + 1;
+                        }
+                    }
+            }
+        });
+        return new PinchPointNetwork(current, owner, resistanceOhms, skipped, notConverged, iterations, solvedCells, recomputed);
+    }
+
+    /// <summary>The corridor rule of <see cref="Corridors"/>: both surfaces reach the cell and cost_A + cost_B − LCD ≤ the width.</summary>
+    private static bool InCorridor(PatchSurface a, PatchSurface b, int column, int row, double lcd, double width) =>
+        (double)a.At(column, row) + b.At(column, row) - lcd <= width;
 
     private static float[] NewMosaic(int n)
     {

@@ -39,6 +39,8 @@ public sealed class CorridorsAnalysis : IAnalysis
 
     private sealed record AreaRow(CorridorArea Area, string Note, string Light);
 
+    private sealed record PinchRow(CorridorPinchPoint Pinch, string Note, string Light);
+
     private sealed record CommuneRow(CommuneCorridors Figures, RunCommune Commune, string SharedWith, string Note, string Light);
 
     private sealed record ConflictRow(CorridorConflict Conflict, string Light);
@@ -71,6 +73,8 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("euclidean_m", "m", "Edge-to-edge distance between the patches", r => r.Link.EuclideanMeters)
         .Double("path_length_m", "m", "Length of the least-cost path", r => r.Link.PathLengthMeters)
         .Double("cost_per_euclidean", null, "Cost-weighted over Euclidean distance", r => r.Link.CostPerEuclidean, nullable: true)
+        .Double("effective_resistance_ohm", "Ω", "Effective resistance between the patches inside the link's corridor (voltage with 1 A flowing; null: pinch points off or corridor over the cell cap)",
+            r => r.Link.EffectiveResistanceOhms, nullable: true)
         .Text("species", "Species profile", r => r.Species)
         .Text("light_source", LightSourceDescription, r => LightSource(r.Link.Trame, r.Light), nullable: true)
         .Text("input_note", InputNoteDescription, r => r.Note)
@@ -84,6 +88,19 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Double("cost_max", "cost units", "Upper bound of the class above the least-cost path", r => r.Area.MaxCost)
         .Double("area_ha", "ha", "Area of the class", r => r.Area.AreaSquareMeters / 1e4)
         .Text("light_source", LightSourceDescription, r => LightSource(r.Area.Trame, r.Light), nullable: true)
+        .Text("input_note", InputNoteDescription, r => r.Note)
+        .Build();
+
+    private static readonly ResultTable<PinchRow> PinchPoints = ResultTable<PinchRow>.Create("corridor_pinch_points", ResultGeometry.MultiPolygon, r => r.Pinch.Geometry)
+        .IndexedBy("class").WithTilePieces()
+        .Text("trame", "Trame: green, blue or black", r => r.Pinch.Trame)
+        .Integer("link_id", "Link whose 1 A circuit carries the largest current through these cells", r => r.Pinch.LinkId)
+        .Integer("class", "Current class, 4 = pinch point (a quarter of the link's current or more)", r => r.Pinch.Class)
+        .Double("current_min_a", "A", "Lower bound of the class (current of a 1 A link circuit)", r => r.Pinch.MinAmps)
+        .Double("current_max_a", "A", "Upper bound of the class", r => r.Pinch.MaxAmps)
+        .Double("peak_current_a", "A", "Largest current of the cells", r => r.Pinch.PeakAmps)
+        .Double("area_ha", "ha", "Area", r => r.Pinch.AreaSquareMeters / 1e4)
+        .Text("light_source", LightSourceDescription, r => LightSource(r.Pinch.Trame, r.Light), nullable: true)
         .Text("input_note", InputNoteDescription, r => r.Note)
         .Build();
 
@@ -104,6 +121,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         .Text("status", "'ok', or why the trame was skipped", r => r.Figures.Status)
         .Double("patch_ha", "ha", "Habitat patch area in the commune", r => r.Figures.PatchSquareMeters / 1e4)
         .Double("corridor_ha", "ha", "Corridor area in the commune", r => r.Figures.CorridorSquareMeters / 1e4)
+        .Double("pinch_point_ha", "ha", "Pinch-point area (a quarter of a link's current or more) in the commune", r => r.Figures.PinchPointSquareMeters / 1e4)
         .Integer("links", "Least-cost paths through the commune", r => r.Figures.Links)
         .Double("path_km", "km", "Length of least-cost paths in the commune", r => r.Figures.PathMeters / 1e3)
         .Double("cross_border_km", "km", "Of that, paths that also run through another commune", r => r.Figures.CrossBorderPathMeters / 1e3)
@@ -123,6 +141,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         (set, t) => set
             .Sum($"corridors_{t}_patch_ha", $"{Title(t)} habitat patches", "ha", f => f.Of(t, c => c.PatchSquareMeters / 1e4))
             .Sum($"corridors_{t}_corridor_ha", $"{Title(t)} corridors", "ha", f => f.Of(t, c => c.CorridorSquareMeters / 1e4))
+            .Sum($"corridors_{t}_pinch_point_ha", $"{Title(t)} pinch points", "ha", f => f.Of(t, c => c.PinchPointSquareMeters / 1e4))
             .Sum($"corridors_{t}_path_km", $"{Title(t)} least-cost paths", "km", f => f.Of(t, c => c.PathMeters / 1e3))
             .Sum($"corridors_{t}_cross_border_km", $"{Title(t)} paths crossing a commune border", "km", f => f.Of(t, c => c.CrossBorderPathMeters / 1e3))
             .Ratio($"corridors_{t}_cross_border_pct", $"{Title(t)} path length shared with other communes", "%", $"corridors_{t}_cross_border_km",
@@ -143,7 +162,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         Attribution = Attribution,
         RasterParameters = [new("nightRadianceRaster", "night_radiance", "night-time radiance raster", MinRegionCoverage: 0.99)],
         CheckInputsAsync = CheckHabitatInputsAsync,
-        Tables = [Patches, Links, Areas, Conflicts, Communes],
+        Tables = [Patches, Links, Areas, PinchPoints, Conflicts, Communes],
         Figures = Figures.Figures,
         Layers =
         [
@@ -154,12 +173,18 @@ public sealed class CorridorsAnalysis : IAnalysis
             AnalysisDescription.Layer(KindName, "corridor_links", "Least-cost paths", "Least-cost paths between neighbouring patches with their cost-weighted distance",
                 Links, new LayerStyle { Kind = StyleKind.Graduated, Field = "cost_distance", Ramp = LayerStyle.Ramps.RankRed, Legend = "Cost-weighted distance", Visible = true },
                 new ResultField("trame", Filterable: true), "link_id", "from_patch", "to_patch", new("cost_distance", 0), new("euclidean_m", 0),
-                new("path_length_m", 0), new("cost_per_euclidean", 2), "light_source", "input_note") with { Attribution = Attribution },
+                new("path_length_m", 0), new("cost_per_euclidean", 2), new("effective_resistance_ohm", 1), "light_source", "input_note") with { Attribution = Attribution },
             AnalysisDescription.Layer(KindName, "corridor_areas", "Least-cost corridors", "Corridors in classes of normalised cost (1 = closest to the least-cost paths)",
                 Areas, new LayerStyle { Kind = StyleKind.Classes, Field = "class", BoundFields = ("cost_min", "cost_max"), Ramp = LayerStyle.Ramps.Blues,
                     Legend = "Cost above the least-cost path", Opacity = 0.5 },
                 new ResultField("trame", Filterable: true), new ResultField("class", Filterable: true), new("cost_min", 0), new("cost_max", 0), new("area_ha", 2),
                 "light_source", "input_note") with { Attribution = Attribution },
+            AnalysisDescription.Layer(KindName, "corridor_pinch_points", "Corridor pinch points",
+                "Current of each link's 1 A circuit inside its corridor (Pinchpoint Mapper): class 4 = a quarter of the link's current or more, a pinch point",
+                PinchPoints, new LayerStyle { Kind = StyleKind.Classes, Field = "class", BoundFields = ("current_min_a", "current_max_a"), Ramp = LayerStyle.Ramps.OrangeRed,
+                    Legend = "Current of a 1 A link circuit", Opacity = 0.7 },
+                new ResultField("trame", Filterable: true), "link_id", new ResultField("class", Filterable: true), new("current_min_a", 2), new("current_max_a", 2),
+                new("peak_current_a", 3), new("area_ha", 2), "light_source", "input_note") with { Attribution = Attribution },
             AnalysisDescription.Layer(KindName, "corridor_conflicts", "Corridor conflicts with light", "Where green or blue least-cost paths cross lit land",
                 Conflicts, new LayerStyle { Legend = "Crossings of lit land", Visible = true },
                 new ResultField("trame", Filterable: true), "link_id", new("light", 3), new("lit_length_m", 0), "light_source") with { Attribution = Attribution },
@@ -167,7 +192,7 @@ public sealed class CorridorsAnalysis : IAnalysis
                 Communes, new LayerStyle { Kind = StyleKind.Graduated, Field = "cross_border_pct", Ramp = LayerStyle.Ramps.Purples, Breaks = [0, 25, 50, 75, 100],
                     Legend = "Path length shared with other communes" },
                 new ResultField("code", Filterable: true), new ResultField("name", As: "commune", Filterable: true), new ResultField("trame", Filterable: true),
-                "status", new("patch_ha", 2), new("corridor_ha", 2), "links", new("path_km", 3), new("cross_border_pct", 1), "shared_with", "light_source",
+                "status", new("patch_ha", 2), new("corridor_ha", 2), new("pinch_point_ha", 2), "links", new("path_km", 3), new("cross_border_pct", 1), "shared_with", "light_source",
                 "input_note") with { Attribution = Attribution },
         ],
     };
@@ -232,6 +257,7 @@ public sealed class CorridorsAnalysis : IAnalysis
             .Rows(Patches, result.Patches.Select(x => new PatchRow(x, species[x.Trame], notes.Of(x.Trame), light)))
             .Rows(Links, result.Links.Select(x => new LinkRow(x, species[x.Trame], notes.Of(x.Trame), light)))
             .Rows(Areas, result.Areas.Select(x => new AreaRow(x, notes.Of(x.Trame), light)))
+            .Rows(PinchPoints, result.PinchPoints.Select(x => new PinchRow(x, notes.Of(x.Trame), light)))
             .Rows(Conflicts, result.Conflicts.Select(x => new ConflictRow(x, light)))
             .Rows(Communes, result.Communes.Select(c => new CommuneRow(c, byId[c.CommuneId],
                 string.Join(", ", c.SharedWith.Select(id => byId[id].Name).Order(StringComparer.Ordinal)), notes.Of(c.Trame), light)))
@@ -240,6 +266,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         {
             output.Raster($"resistance_{t.Trame}", path => GeoTiff.Write(path, t.Resistance));
             if (t.Corridor is { } corridor) output.Raster($"corridors_{t.Trame}", path => GeoTiff.Write(path, corridor));
+            if (t.PinchPointCurrent is { } current) output.Raster($"pinch_points_{t.Trame}", path => GeoTiff.Write(path, current));
         }
         return output;
     }
@@ -314,10 +341,17 @@ public sealed class CorridorsAnalysis : IAnalysis
         foreach (var x in result.Links)
             sb.Append(CultureInfo.InvariantCulture, $"l{x.Trame}{x.LinkId}:{x.From}-{x.To}:{F(x.CostDistance)}:{F(x.PathLengthMeters)}:{F(x.EuclideanMeters)};");
         foreach (var x in result.Areas) sb.Append(CultureInfo.InvariantCulture, $"a{x.Trame}{x.Class}:{F(x.AreaSquareMeters)};");
+        // Pinch points add to the text only where they were computed: a run without them hashes as before they existed.
+        foreach (var x in result.Links.Where(x => x.EffectiveResistanceOhms is not null))
+            sb.Append(CultureInfo.InvariantCulture, $"r{x.Trame}{x.LinkId}:{F(x.EffectiveResistanceOhms!.Value)};");
+        foreach (var x in result.PinchPoints) sb.Append(CultureInfo.InvariantCulture, $"q{x.Trame}{x.LinkId}:{x.Class}:{F(x.AreaSquareMeters)}:{F(x.PeakAmps)};");
         sb.Append(CultureInfo.InvariantCulture, $"light:{result.LightSource};");
         foreach (var x in result.Conflicts) sb.Append(CultureInfo.InvariantCulture, $"x{x.Trame}{x.LinkId}:{x.Location.AsText()}:{F(x.Light)};");
         foreach (var x in result.Communes)
+        {
             sb.Append(CultureInfo.InvariantCulture, $"c{x.CommuneId}{x.Trame}:{F(x.PatchSquareMeters)}:{F(x.CorridorSquareMeters)}:{x.Links}:{F(x.PathMeters)}:{F(x.CrossBorderPathMeters)};");
+            if (x.PinchPointSquareMeters > 0) sb.Append(CultureInfo.InvariantCulture, $"cq{F(x.PinchPointSquareMeters)};");
+        }
         return RunOutput.HashOf(sb.ToString());
     }
 }

@@ -180,6 +180,13 @@ public static unsafe class GridCircuitSolver
         }
     }
 
+    /// <summary>Conductance of the link between two cells, in siemens: the mean of the cells' conductances, ÷ √2 on a
+    /// diagonal (Circuitscape's "average conductance").</summary>
+    /// <param name="a">One cell's conductance.</param>
+    /// <param name="b">The other's.</param>
+    /// <param name="diagonal">True for a diagonal link.</param>
+    public static double LinkConductance(double a, double b, bool diagonal) => (a + b) * (diagonal ? 0.5 / Math.Sqrt(2) : 0.5);
+
     private static (int Iterations, double Relative) ConjugateGradients(FineGrid fine, AggregationMultigrid? mg, double* x,
         double* r, double* p, float* z, double bnorm, CircuitOptions o, IProgress<double>? progress)
     {
@@ -250,7 +257,7 @@ public static unsafe class GridCircuitSolver
                             if (diagonal && !eight) continue;
                             float gj = g[(long)y2 * w + x2];
                             if (gj == 0) continue;
-                            double wt = (ai + Math.Abs(gj)) * (diagonal ? 0.5 / Math.Sqrt(2) : 0.5);
+                            double wt = LinkConductance(ai, Math.Abs(gj), diagonal);
                             double flow = wt * (vi - v[(long)y2 * w + x2]); // out of i
                             sumAbs += Math.Abs(flow);
                             net += flow;

@@ -70,14 +70,14 @@ public static class CircuitOperation
     }
 
     /// <summary>Resistance → conductance in place (NaN stays NaN: a barrier); negative or zero resistance is an error.</summary>
-    internal static void ToConductance(float[] cells, string path, int width, bool isConductance)
+    internal static void ToConductance(Span<float> cells, string path, int width, bool isConductance, int firstRow = 0)
     {
         for (int i = 0; i < cells.Length; i++)
         {
             float v = cells[i];
             if (float.IsNaN(v)) continue;
             if (v < 0 || float.IsInfinity(v) || (!isConductance && v == 0))
-                throw new CircuitInputException(Invariant($"{path}: {(isConductance ? "conductance" : "resistance")} {v} at column {i % width}, row {i / width}: {(isConductance ? "conductances" : "resistances")} must be positive and finite (use NoData for barriers)"));
+                throw new CircuitInputException(Invariant($"{path}: {(isConductance ? "conductance" : "resistance")} {v} at column {i % width}, row {firstRow + i / width}: {(isConductance ? "conductances" : "resistances")} must be positive and finite (use NoData for barriers)"));
             cells[i] = isConductance ? v : 1 / v;
         }
     }

@@ -7,10 +7,11 @@ namespace KlimaPakt.Geo.Raster.Operations;
 /// <summary>What a file-based moving-window run did.</summary>
 /// <param name="Grid">Grid of the inputs and outputs.</param>
 /// <param name="Seconds">Wall time.</param>
-/// <param name="Result">Windows, iterations, non-converged windows (the rasters are already written).</param>
-public sealed record MovingWindowRunResult(GridSpec Grid, double Seconds, MovingWindowResult Result);
+/// <param name="Result">Windows, iterations, non-converged windows, rows held (the rasters are already written).</param>
+public sealed record MovingWindowRunResult(GridSpec Grid, double Seconds, MovingWindowStreamStats Result);
 
-/// <summary>Omniscape-style moving-window circuit connectivity from GeoTIFF to GeoTIFF (<see cref="MovingWindowCircuits"/>).</summary>
+/// <summary>Omniscape-style moving-window circuit connectivity from GeoTIFF to GeoTIFF (<see cref="MovingWindowCircuits"/>),
+/// streamed in bands of rows (<see cref="MovingWindowCircuits.RunStreamed"/>): memory is bounded by the radius, not the raster.</summary>
 public static class MovingWindowOperation
 {
     /// <summary>Reads the resistance and source-strength rasters (one grid, square cells), runs the moving window and
@@ -25,16 +26,17 @@ public static class MovingWindowOperation
     /// <param name="tolerance">Relative residual of each window's solve.</param>
     /// <param name="compression">Output compression.</param>
     /// <param name="progress">Optional progress 0..1.</param>
+    /// <param name="bandRows">Target rows per streamed band; null: about two radii of rows.</param>
     /// <exception cref="CircuitInputException">Different grids, non-square cells, a radius under one cell, bad resistance.</exception>
     public static MovingWindowRunResult Run(string resistancePath, string sourcesPath, double radiusMeters, int blockSize,
         string cumulativeOut, string? flowPotentialOut, string? normalisedOut, double tolerance = 1e-6,
-        TiffCompression compression = default, IProgress<double>? progress = null)
+        TiffCompression compression = default, IProgress<double>? progress = null, int? bandRows = null)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var r = GeoTiff.ReadBand(resistancePath);
-        var grid = r.Grid;
-        var sg = GeoTiff.ReadInfo(sourcesPath).Grid;
-        if (!sg.IsAlignedWith(grid)) throw new CircuitInputException($"{sourcesPath} is not on the grid of {resistancePath}");
+        using var resistance = GeoTiffReader.Open(resistancePath);
+        using var sources = GeoTiffReader.Open(sourcesPath);
+        var grid = resistance.Grid;
+        if (!sources.Grid.IsAlignedWith(grid)) throw new CircuitInputException($"{sourcesPath} is not on the grid of {resistancePath}");
         if (Math.Abs(grid.CellSizeX - grid.CellSizeY) > 1e-9 * grid.CellSizeX)
             throw new CircuitInputException($"{resistancePath}: the moving window needs square cells, not {grid.CellSizeX} x {grid.CellSizeY}");
         double radiusCells = radiusMeters / grid.CellSizeX;
@@ -42,19 +44,30 @@ public static class MovingWindowOperation
             throw new CircuitInputException(string.Create(CultureInfo.InvariantCulture, $"--radius-meters {radiusMeters} is less than one cell ({grid.CellSizeX} m)"));
         if (blockSize < 1 || blockSize % 2 == 0)
             throw new CircuitInputException($"--block-size must be a positive odd number of cells, not {blockSize}");
-        CircuitOperation.ToConductance(r.Cells, resistancePath, grid.Width, isConductance: false);
-        var s = GeoTiff.ReadBand(sourcesPath).Cells;
         bool fp = flowPotentialOut is not null || normalisedOut is not null;
-        var result = MovingWindowCircuits.Run(r.Cells, s, grid.Width, grid.Height, new MovingWindowOptions
+        var options = new MovingWindowOptions
         {
             RadiusCells = radiusCells,
             BlockSize = blockSize,
             FlowPotential = fp,
             Solver = new CircuitOptions { Tolerance = tolerance, AllCores = false },
-        }, progress);
-        GeoTiff.Write(cumulativeOut, new Raster<float>(grid, result.CumulativeAmps), compression);
-        if (flowPotentialOut is not null) GeoTiff.Write(flowPotentialOut, new Raster<float>(grid, result.FlowPotentialAmps!), compression);
-        if (normalisedOut is not null) GeoTiff.Write(normalisedOut, new Raster<float>(grid, result.Normalised!), compression);
-        return new MovingWindowRunResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, result);
+        };
+        using var cumulative = GeoTiffWriter.CreateFloat32(cumulativeOut, grid, compression);
+        using var potential = flowPotentialOut is null ? null : GeoTiffWriter.CreateFloat32(flowPotentialOut, grid, compression);
+        using var normalised = normalisedOut is null ? null : GeoTiffWriter.CreateFloat32(normalisedOut, grid, compression);
+        // Bands about two radii high: the rows held are about four radii (plus a block), whatever the raster's height.
+        int bandTargetRows = bandRows ?? Math.Max(1, (int)Math.Ceiling(2 * Math.Floor(radiusCells) / blockSize));
+        var stats = MovingWindowCircuits.RunStreamed((row, rows, g, s) =>
+        {
+            resistance.ReadRows(row, rows, g);
+            CircuitOperation.ToConductance(g, resistancePath, grid.Width, isConductance: false, firstRow: row);
+            sources.ReadRows(row, rows, s);
+        }, (row, rows, c, f, q) =>
+        {
+            cumulative.WriteRows(row, rows, c);
+            potential?.WriteRows(row, rows, f);
+            normalised?.WriteRows(row, rows, q);
+        }, grid.Width, grid.Height, options, bandTargetRows, progress);
+        return new MovingWindowRunResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, stats);
     }
 }

@@ -64,8 +64,20 @@ public sealed class CorridorsRunTests(BundledDatabaseFixture fixture)
         Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(input_note LIKE 'Sentinel-2 classification%coarse%') FROM results.corridor_patches WHERE run_id = {id} AND trame = 'green'"));
         Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(light_source = 'proxy') AND count(*) > 0 FROM results.corridor_patches WHERE run_id = {id} AND trame = 'black'"));
         Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(light_source IS NULL) FROM results.corridor_patches WHERE run_id = {id} AND trame = 'green'"));
-        // Resistance and corridor rasters registered with the run (blue: resistance only).
-        Assert.Equal(5L, await _db.ScalarAsync<long>($"SELECT count(*) FROM rasters WHERE name LIKE 'corridors_{run.Id:N}_%'"));
+        // Pinch points: every green link solved (effective resistance > 0), its current in classes inside the corridors, no cell
+        // carrying more than the link's 1 A; the per-commune pinch-point area is class 4's.
+        Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(effective_resistance_ohm > 0) AND count(*) > 0 FROM results.corridor_links WHERE run_id = {id} AND trame = 'green'"));
+        Assert.True(await _db.ScalarAsync<long>($"SELECT count(*) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = 'green'") > 0);
+        Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(peak_current_a <= 1 + 1e-6 AND peak_current_a >= current_min_a AND link_id BETWEEN 1 AND {links}) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = 'green'"));
+        Assert.True(await SumAsync($"SELECT sum(area_ha) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = 'green'")
+            <= await SumAsync($"SELECT sum(area_ha) FROM results.corridor_areas WHERE run_id = {id} AND trame = 'green'") + 1e-6);
+        Assert.True(await SumAsync($"SELECT coalesce(sum(area_ha), 0) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = 'green' AND class = 4") > 0);
+        foreach (var trame in new[] { "green", "black" })
+            Assert.Equal(await SumAsync($"SELECT coalesce(sum(area_ha), 0) FROM results.corridor_pinch_points WHERE run_id = {id} AND trame = '{trame}' AND class = 4"),
+                await SumAsync($"SELECT sum(value) FROM results.commune_metrics WHERE run_id = {id} AND metric = 'corridors_{trame}_pinch_point_ha'"), 6);
+        Assert.Contains(run.Log, l => l.StartsWith("green: pinch points: ", StringComparison.Ordinal));
+        // Resistance, corridor and pinch-point current rasters registered with the run (blue: resistance only).
+        Assert.Equal(7L, await _db.ScalarAsync<long>($"SELECT count(*) FROM rasters WHERE name LIKE 'corridors_{run.Id:N}_%'"));
     }
 
     [Fact]
@@ -139,11 +151,17 @@ public sealed class CorridorsRunTests(BundledDatabaseFixture fixture)
         var first = await RunAsync("lu", """{"cellSizeMeters": 200, "trame": "green"}""");
         var second = await RunAsync("lu", """{"cellSizeMeters": 200, "trame": "green"}""");
         var other = await RunAsync("lu", """{"cellSizeMeters": 200, "trame": "green", "minPatchAreaHectares": 200}""");
+        var withoutPinchPoints = await RunAsync("lu", """{"cellSizeMeters": 200, "trame": "green", "pinchPoints": false}""");
 
         Assert.Equal(RunStatus.Published, first.Status);
         Assert.Equal(first.ResultSha256, second.ResultSha256);
         Assert.Equal(first.InputHashes, second.InputHashes);
         Assert.NotEqual(first.ResultSha256, other.ResultSha256);
+        // Without pinch points: no circuit rows, no effective resistance, and a different hash.
+        Assert.Equal(RunStatus.Published, withoutPinchPoints.Status);
+        Assert.NotEqual(first.ResultSha256, withoutPinchPoints.ResultSha256);
+        Assert.Equal(0L, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.corridor_pinch_points WHERE run_id = '{withoutPinchPoints.Id}'"));
+        Assert.True(await _db.ScalarAsync<bool>($"SELECT bool_and(effective_resistance_ohm IS NULL) AND count(*) > 0 FROM results.corridor_links WHERE run_id = '{withoutPinchPoints.Id}'"));
     }
 
     [Fact]
@@ -155,7 +173,7 @@ public sealed class CorridorsRunTests(BundledDatabaseFixture fixture)
 
         Assert.Equal(RunStatus.Cancelled, final.Status);
         Assert.Null(final.PublishedAt);
-        foreach (var table in new[] { "corridor_patches", "corridor_links", "corridor_areas", "corridor_conflicts", "corridor_communes", "commune_metrics" })
+        foreach (var table in new[] { "corridor_patches", "corridor_links", "corridor_areas", "corridor_pinch_points", "corridor_conflicts", "corridor_communes", "commune_metrics" })
             Assert.Equal(0L, await _db.ScalarAsync<long>($"SELECT count(*) FROM results.{table} WHERE run_id = '{run.Id}'"));
         Assert.Equal(0L, await _db.ScalarAsync<long>($"SELECT count(*) FROM rasters WHERE name LIKE 'corridors_{run.Id:N}_%'"));
     }
@@ -194,6 +212,8 @@ public sealed class CorridorsRunTests(BundledDatabaseFixture fixture)
     [InlineData("""{"resistance": {"forest": 0}}""", "resistance of 'forest' must be > 0")]
     [InlineData("""{"minPatchAreaHectares": -1}""", "MinPatchAreaHectares must be ≥ 0")]
     [InlineData("""{"trame": "blue", "species": "bat"}""", "is a black profile")]
+    [InlineData("""{"maxPinchPointCells": 0}""", "MaxPinchPointCells must be at least 1")]
+    [InlineData("""{"pinchPointWidthCost": -5}""", "PinchPointWidthCost must be > 0")]
     public async Task Create_BadParameters_ClearErrorAndNoRunCreated(string parameters, string expected)
     {
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");

@@ -1,4 +1,6 @@
 using KlimaPakt.Geo.Raster.Circuits;
+using KlimaPakt.Geo.Raster.Gdal;
+using KlimaPakt.Geo.Raster.Operations;
 
 namespace KlimaPakt.Geo.Raster.Tests.Circuits;
 
@@ -90,5 +92,85 @@ public sealed class MovingWindowCircuitsTests
             for (int cx = block / 2; cx - block / 2 < w; cx += block)
                 if (float.IsNaN(g[Math.Min(cy, h - 1) * w + Math.Min(cx, w - 1)])) skipped++;
         return skipped;
+    }
+
+    private static (float[] G, float[] S) RandomLandscape(int w, int h, int seed)
+    {
+        var rng = new Random(seed);
+        var g = Enumerable.Range(0, w * h).Select(_ => rng.NextDouble() < 0.08 ? float.NaN : (float)(0.05 + rng.NextDouble())).ToArray();
+        var s = Enumerable.Range(0, w * h).Select(_ => rng.NextDouble() < 0.3 ? 0f : (float)rng.NextDouble()).ToArray();
+        return (g, s);
+    }
+
+    [Theory]
+    [InlineData(1, 3.5, 1)]
+    [InlineData(3, 5.0, 1)]
+    [InlineData(3, 5.0, 2)]
+    [InlineData(5, 2.0, 1)]
+    public void RunStreamed_SmallBands_SameSumsAsTheWholeRasterAndRowsBounded(int block, double radius, int bandRows)
+    {
+        const int W = 23, H = 41;
+        var (g, s) = RandomLandscape(W, H, 5 + block);
+        var options = new MovingWindowOptions { RadiusCells = radius, BlockSize = block, Solver = Tight };
+        var whole = MovingWindowCircuits.Run(g, s, W, H, options);
+
+        var cum = new float[W * H];
+        var fp = new float[W * H];
+        var norm = new float[W * H];
+        int nextRow = 0;
+        var stats = MovingWindowCircuits.RunStreamed((row, rows, gd, sd) =>
+        {
+            g.AsSpan(row * W, rows * W).CopyTo(gd);
+            s.AsSpan(row * W, rows * W).CopyTo(sd);
+        }, (row, rows, c, f, q) =>
+        {
+            Assert.Equal(nextRow, row); // in order, each row once
+            nextRow += rows;
+            c.CopyTo(cum.AsSpan(row * W));
+            f.CopyTo(fp.AsSpan(row * W));
+            q.CopyTo(norm.AsSpan(row * W));
+        }, W, H, options, bandRows);
+
+        Assert.Equal(H, nextRow);
+        Assert.Equal(whole.Windows, stats.Windows);
+        // A band holds its target rows and the reach (radius or half a block) on each side.
+        int reach = Math.Max((int)Math.Floor(radius), block / 2);
+        Assert.True(stats.PeakRowsHeld <= bandRows * block + 2 * reach + 1, $"{stats.PeakRowsHeld} rows held");
+        Assert.True(stats.PeakRowsHeld < H);
+        for (int i = 0; i < W * H; i++)
+        {
+            Assert.Equal(float.IsNaN(whole.CumulativeAmps[i]), float.IsNaN(cum[i]));
+            if (float.IsNaN(cum[i])) continue;
+            // Same windows, summed in another order: equal to float rounding.
+            Assert.True(Math.Abs(whole.CumulativeAmps[i] - cum[i]) <= 1e-6 * Math.Max(1, Math.Abs(cum[i])), $"cell {i}: {cum[i]} vs {whole.CumulativeAmps[i]}");
+            Assert.True(Math.Abs(whole.FlowPotentialAmps![i] - fp[i]) <= 1e-6 * Math.Max(1, Math.Abs(fp[i])), $"cell {i}");
+            if (!float.IsNaN(norm[i])) Assert.True(Math.Abs(whole.Normalised![i] - norm[i]) <= 1e-5 * Math.Max(1, Math.Abs(norm[i])), $"cell {i}");
+        }
+    }
+
+    [Fact]
+    public void Operation_GeoTiffsStreamedInBands_EqualTheInMemoryRun()
+    {
+        const int W = 30, H = 37;
+        var (g, s) = RandomLandscape(W, H, 11);
+        var grid = new GridSpec(2169, 0, H * 10, 10, 10, W, H);
+        var dir = TestFiles.TempDir();
+        string rPath = Path.Combine(dir, "r.tif"), sPath = Path.Combine(dir, "s.tif"), cPath = Path.Combine(dir, "c.tif"), nPath = Path.Combine(dir, "n.tif");
+        GeoTiff.Write(rPath, new Raster<float>(grid, [.. g.Select(v => float.IsNaN(v) ? v : 1 / v)]));
+        GeoTiff.Write(sPath, new Raster<float>(grid, s));
+
+        var r = MovingWindowOperation.Run(rPath, sPath, radiusMeters: 45, blockSize: 3, cPath, null, nPath, tolerance: 1e-10, bandRows: 1);
+        var whole = MovingWindowCircuits.Run([.. g.Select(v => float.IsNaN(v) ? v : 1 / (1 / v))], s, W, H,
+            new MovingWindowOptions { RadiusCells = 4.5, BlockSize = 3, Solver = new CircuitOptions { Tolerance = 1e-10, AllCores = false } });
+
+        Assert.True(r.Result.PeakRowsHeld <= 3 + 2 * 4 + 1);
+        var cum = GeoTiff.ReadBand(cPath).Cells;
+        var norm = GeoTiff.ReadBand(nPath).Cells;
+        for (int i = 0; i < W * H; i++)
+        {
+            Assert.Equal(float.IsNaN(whole.CumulativeAmps[i]), float.IsNaN(cum[i]));
+            if (!float.IsNaN(cum[i])) Assert.True(Math.Abs(whole.CumulativeAmps[i] - cum[i]) <= 1e-5 * Math.Max(1, cum[i]), $"cell {i}");
+            if (!float.IsNaN(norm[i])) Assert.True(Math.Abs(whole.Normalised![i] - norm[i]) <= 1e-5 * Math.Max(1, norm[i]), $"cell {i}");
+        }
     }
 }
