@@ -183,7 +183,7 @@ public sealed class StudyService(IDbContextFactory<GeoDbContext> contexts, RunSe
                 }
                 catch (GeoInputException e)
                 {
-                    errors.Add($"{key}: {e.Message}" + (e.Details.Count > 0 ? " " + string.Join("; ", e.Details.Take(5)) : ""));
+                    errors.Add($"{key}: {WithDetails(e)}");
                 }
             }
         if (errors.Count > 0) throw Invalid(source, name, errors);
@@ -194,6 +194,8 @@ public sealed class StudyService(IDbContextFactory<GeoDbContext> contexts, RunSe
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(itemsJson.RootElement.GetRawText())));
         return new Resolved(regionId, name, items, itemsJson, sha);
     }
+
+    private static string WithDetails(GeoInputException e) => e.Details.Count > 0 ? $"{e.Message} {string.Join("; ", e.Details.Take(5))}" : e.Message;
 
     private static string Gigabytes(long bytes) => (bytes / 1073741824.0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -267,7 +269,7 @@ public sealed class StudyService(IDbContextFactory<GeoDbContext> contexts, RunSe
                 }
                 catch (GeoInputException e)
                 {
-                    errors.Add($"{description.Kind} variant '{RasterInputs.Shown(name)}': {e.Message}");
+                    errors.Add($"{description.Kind} variant '{RasterInputs.Shown(name)}': {WithDetails(e)}");
                 }
             }
         }
