@@ -33,9 +33,13 @@ public sealed record StudyDefinition(string? Name, string? Region, IReadOnlyList
         catch (JsonException e)
         {
             // System.Text.Json names the .NET type of an unknown property; the user needs the property and where it is.
-            var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal) && e.Path is { } path
-                ? $"'{path.TrimStart('$', '.')}' is not a property of a study (name, region, communes, groups, analyses: kind, parameters, variants: name, parameters)"
-                : e.Message;
+            const string Shape = "name, region, communes, groups, analyses: kind, parameters, variants: name, parameters";
+            var path = (e.Path ?? "$").TrimStart('$', '.');
+            var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? $"'{path}' is not a property of a study ({Shape})"
+                : e.Message.Contains("could not be converted", StringComparison.Ordinal)
+                    ? $"{(path.Length == 0 ? "the study" : $"'{path}'")} has the wrong type: names, region and targets are text, communes and groups lists of text, analyses and variants lists of objects, parameters objects ({Shape})"
+                    : e.Message;
             throw new GeoInputException($"{source}: not a study ({message}).", inner: e);
         }
     }

@@ -133,16 +133,7 @@ public sealed partial class BatchTests(BatchDatabaseFixture fixture) : IClassFix
         using (var batch = Batch(path, "--concurrency", "1"))
         {
             // Kill it (SIGKILL: no cleanup) once one run is published and the next computes.
-            for (var i = 0; ; i++)
-            {
-                var runs = await RunsOfAsync(name);
-                if (runs.Any(r => r.Status == "Published") && await ScalarAsync<long>(
-                    $"SELECT count(*) FROM analysis_runs r JOIN studies s ON s.id = r.study_id WHERE s.name = '{name}' AND r.status = 'Running' AND r.stage NOT IN ('starting', 'load inputs')") > 0)
-                    break;
-                Assert.False(batch.Process.HasExited, batch.Output);
-                Assert.True(i < 1200, "the study never reached a published run and a computing one");
-                await Task.Delay(50);
-            }
+            await WaitForPublishedAndComputingAsync(name, batch);
             batch.Process.Kill(entireProcessTree: true);
             await batch.Process.WaitForExitAsync();
             before = await RunsOfAsync(name);
@@ -174,6 +165,53 @@ public sealed partial class BatchTests(BatchDatabaseFixture fixture) : IClassFix
         Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM results.commune_metrics WHERE run_id = '{killed.Run}'"));
         Assert.Equal(2, after.Count(r => r.Item == killed.Item));
         Assert.All(after, r => Assert.Equal(1, r.Executions));
+    }
+
+    /// <summary>Waits until the study has a published run and one computing (past its start and input loading).</summary>
+    private async Task WaitForPublishedAndComputingAsync(string name, KlimapaktProcess batch)
+    {
+        for (var i = 0; ; i++)
+        {
+            var runs = await RunsOfAsync(name);
+            if (runs.Any(r => r.Status == "Published") && await ScalarAsync<long>(
+                $"SELECT count(*) FROM analysis_runs r JOIN studies s ON s.id = r.study_id WHERE s.name = '{name}' AND r.status = 'Running' AND r.stage NOT IN ('claimed', 'starting', 'load inputs')") > 0)
+                return;
+            Assert.False(batch.Process.HasExited, batch.Output);
+            Assert.True(i < 1200, "the study never reached a published run and a computing one");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task Batch_StoppedWithSigterm_Exit130TheRunBackInTheQueue_ResumeFinishes()
+    {
+        const string name = "Oberland stopped";
+        var path = Write("stopped.json", WindStudy(name, 300, 500, 700, 1000));
+        using (var batch = Batch(path, "--concurrency", "1"))
+        {
+            await WaitForPublishedAndComputingAsync(name, batch);
+            // SIGTERM, as Ctrl-C's SIGINT: the process stops on its own.
+            using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", batch.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                await term.WaitForExitAsync();
+            Assert.Equal(130, await batch.ExitAsync());
+            Assert.Contains("run the same file again to resume", batch.Output);
+        }
+        // Nothing failed: the run it was computing went back to the queue, published nothing, and waits for any worker.
+        var stopped = await RunsOfAsync(name);
+        Assert.Equal(4, stopped.Count);
+        Assert.DoesNotContain(stopped, r => r.Status is "Running" or "Failed" or "Cancelled");
+        var published = stopped.Count(r => r.Status == "Published");
+        foreach (var queued in stopped.Where(r => r.Status == "Queued"))
+            Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM results.commune_metrics WHERE run_id = '{queued.Run}'"));
+
+        using (var resume = Batch(path, "--concurrency", "1"))
+        {
+            Assert.True(await resume.ExitAsync() == 0, resume.Output);
+            Assert.Contains($"resumed: {published} of 4 runs already published, 0 queued again", resume.Output);
+        }
+        var after = await RunsOfAsync(name);
+        Assert.Equal(stopped.Select(r => r.Run), after.Select(r => r.Run)); // the same four runs, none added
+        Assert.All(after, r => Assert.Equal("Published", r.Status));
     }
 
     [Fact]

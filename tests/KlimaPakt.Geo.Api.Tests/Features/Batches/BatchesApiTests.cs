@@ -162,6 +162,25 @@ public sealed class BatchesApiTests(BatchDatabaseFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/batches/{Guid.NewGuid()}")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{"name": 5, "region": "lu"}""")]
+    [InlineData("""{"name": "x", "region": "lu", "communes": [null], "groups": [null, "space"], "analyses": [null]}""")]
+    [InlineData("""{"name": "x", "region": "lu", "communes": ["0001"], "analyses": "ev"}""")]
+    [InlineData("""{"name": "x", "region": "lu", "communes": ["0001"], "analyses": [{"kind": "ev", "variants": [null, {"name": ""}]}]}""")]
+    [InlineData("""{"name": "x", "region": "lu", "communes": ["0001"], "analyses": [{"kind": "ev", "parameters": "wide", "variants": [{"name": "a", "parameters": {"newSites": 1}}]}]}""")]
+    [InlineData("""{"name": "x", "region": "lu", "communes": ["0001"], "analyses": [{"kind": "ev", "parameters": {"radiusMeters": 1e309}}]}""")]
+    [InlineData("""{"name": "x", "region": "lu", "communes": ["0001"], "analyses": [{"kind": "ev", "variants": [{"name": "a"}, {"name": "A"}]}]}""")]
+    [InlineData("""{"name": "x", "region": null, "communes": ["0001"], "analyses": [{"kind": "ev"}]}""")]
+    public async Task PostBatch_MalformedStudy_400ProblemAndNothingCreated(string body)
+    {
+        var before = await CountsAsync();
+        var response = await fixture.Client(fixture.ConsultantKey).PostAsync("/batches", Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("KlimaPakt.Geo", await response.Content.ReadAsStringAsync()); // no .NET type names
+        Assert.Equal(before, await CountsAsync());
+    }
+
     [Fact]
     public async Task PostBatch_MoreRunsThanTheKeyMayQueue_429AndNothingCreated()
     {
