@@ -1,3 +1,4 @@
+using KlimaPakt.Geo.Api.Features.Batches;
 using KlimaPakt.Geo.Api.Features.Exports;
 using KlimaPakt.Geo.Api.Features.Geothermal;
 using KlimaPakt.Geo.Api.Features.Groups;
@@ -45,6 +46,7 @@ app.MapRegionsApi();
 app.MapGroupsApi();
 app.MapExportsApi();
 app.MapRunsApi();
+app.MapBatchesApi();
 app.MapSecurityApi();
 app.MapTilesApi();
 app.MapOgcFeaturesApi();

@@ -26,7 +26,16 @@ internal static class CliHost
         }
     }
 
-    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> body, CancellationToken ct, bool migrate = true,
+    public static Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task> body, CancellationToken ct, bool migrate = true,
+        Action<IServiceCollection>? configure = null) =>
+        RunAsync(async (s, ct) =>
+        {
+            await body(s, ct);
+            return 0;
+        }, ct, migrate, configure);
+
+    /// <summary>As above, for a command whose body chooses its exit code (0 on success).</summary>
+    public static async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken ct, bool migrate = true,
         Action<IServiceCollection>? configure = null)
     {
         var connectionString = GeoDatabase.ResolveConnectionString();
@@ -42,8 +51,7 @@ internal static class CliHost
             try
             {
                 if (migrate) await GeoDatabase.MigrateAsync(services, ct);
-                await body(services, ct);
-                return 0;
+                return await body(services, ct);
             }
             catch (System.ComponentModel.DataAnnotations.ValidationException e)
             {

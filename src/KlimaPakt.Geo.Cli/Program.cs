@@ -27,6 +27,7 @@ var root = new RootCommand(Description)
     ExportCommands.Compare(),
     KlimaPakt.Geo.Cli.Geothermal.GeothermalCommands.Create(),
     WorkerCommand.Create(),
+    BatchCommand.Create(),
     KeyCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

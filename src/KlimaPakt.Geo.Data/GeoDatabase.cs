@@ -70,6 +70,7 @@ public static class GeoDatabase
         services.AddSingleton<GroupImporter>();
         services.AddSingleton<Features.GroupFigures>();
         services.AddSingleton<Features.RunComparison>();
+        services.AddSingleton<Runs.StudyService>();
         services.AddSingleton(_ => new Exports.RunExporter(dataSource, connectionString));
         services.AddSingleton<Analyses.BoreholeQuery>();
         services.AddAnalyses();

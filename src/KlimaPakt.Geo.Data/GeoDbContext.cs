@@ -78,6 +78,9 @@ public sealed class GeoDbContext(DbContextOptions<GeoDbContext> options) : DbCon
     /// <summary>Analysis runs.</summary>
     public DbSet<AnalysisRun> Runs => Set<AnalysisRun>();
 
+    /// <summary>Batch studies (their runs link to them).</summary>
+    public DbSet<Study> Studies => Set<Study>();
+
     /// <summary>API keys (hashed).</summary>
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 

@@ -95,6 +95,18 @@ public sealed class AnalysisRun
 
     /// <summary>Set by a cancel request while it runs; the process running it stops it.</summary>
     public bool CancelRequested { get; set; }
+
+    /// <summary>
+    /// The run's estimated peak working memory in bytes (cells × the analysis's bytes per cell), from the budget check
+    /// when it was created; null for an analysis on no grid. A batch checks it against its memory budget before it starts the run.
+    /// </summary>
+    public long? EstimatedPeakBytes { get; set; }
+
+    /// <summary>The study (batch) the run belongs to, or null.</summary>
+    public Guid? StudyId { get; set; }
+
+    /// <summary>Which of the study's runs this is (<c>kind:target:variant</c>, e.g. <c>wind:space/nordstad:buffer-600</c>); a resumed study adds a run for the same item.</summary>
+    public string? StudyItem { get; set; }
 }
 
 /// <summary>

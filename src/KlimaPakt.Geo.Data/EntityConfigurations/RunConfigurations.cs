@@ -29,6 +29,21 @@ internal sealed class AnalysisRunConfiguration : IEntityTypeConfiguration<Analys
         // The queue: workers claim the oldest queued run nobody holds (FOR UPDATE SKIP LOCKED).
         b.HasIndex(r => r.CreatedAt).HasFilter("status = 'Queued'").HasDatabaseName("ix_analysis_runs_queue");
         b.HasOne<ApiKey>().WithMany().HasForeignKey(r => r.CreatedByKeyId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Study>().WithMany().HasForeignKey(r => r.StudyId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(r => new { r.StudyId, r.StudyItem });
+    }
+}
+
+internal sealed class StudyConfiguration : IEntityTypeConfiguration<Study>
+{
+    public void Configure(EntityTypeBuilder<Study> b)
+    {
+        b.ToTable("studies");
+        b.Property(s => s.CreatedAt).HasDefaultValueSql("now()");
+        // One study per region, name and content: a second submission resumes it.
+        b.HasIndex(s => new { s.RegionId, s.Name, s.Sha256 }).IsUnique();
+        b.HasOne<Region>().WithMany().HasForeignKey(s => s.RegionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ApiKey>().WithMany().HasForeignKey(s => s.CreatedByKeyId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

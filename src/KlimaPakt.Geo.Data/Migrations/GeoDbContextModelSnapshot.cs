@@ -58,6 +58,10 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error");
 
+                    b.Property<long?>("EstimatedPeakBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("estimated_peak_bytes");
+
                     b.Property<int>("Executions")
                         .HasColumnType("integer")
                         .HasColumnName("executions");
@@ -127,6 +131,14 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("status");
 
+                    b.Property<Guid?>("StudyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("study_id");
+
+                    b.Property<string>("StudyItem")
+                        .HasColumnType("text")
+                        .HasColumnName("study_item");
+
                     b.Property<int?>("WorkerLock")
                         .HasColumnType("integer")
                         .HasColumnName("worker_lock");
@@ -140,6 +152,9 @@ namespace KlimaPakt.Geo.Data.Migrations
 
                     b.HasIndex("CreatedByKeyId")
                         .HasDatabaseName("ix_analysis_runs_created_by_key_id");
+
+                    b.HasIndex("StudyId", "StudyItem")
+                        .HasDatabaseName("ix_analysis_runs_study_id_study_item");
 
                     b.HasIndex("RegionId", "Kind", "Status")
                         .HasDatabaseName("ix_analysis_runs_region_id_kind_status");
@@ -1434,6 +1449,55 @@ namespace KlimaPakt.Geo.Data.Migrations
                     b.ToTable("street_lamps", (string)null);
                 });
 
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Study", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid?>("CreatedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_key_id");
+
+                    b.Property<JsonDocument>("Items")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("items");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("region_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_studies");
+
+                    b.HasIndex("CreatedByKeyId")
+                        .HasDatabaseName("ix_studies_created_by_key_id");
+
+                    b.HasIndex("RegionId", "Name", "Sha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_studies_region_id_name_sha256");
+
+                    b.ToTable("studies", (string)null);
+                });
+
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.WaterBody", b =>
                 {
                     b.Property<long>("Id")
@@ -1562,6 +1626,12 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_analysis_runs_regions_region_id");
+
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.Study", null)
+                        .WithMany()
+                        .HasForeignKey("StudyId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_analysis_runs_studies_study_id");
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Building", b =>
@@ -1877,6 +1947,22 @@ namespace KlimaPakt.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_street_lamps_import_sources_source_id");
+                });
+
+            modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.Study", b =>
+                {
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByKeyId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_studies_api_keys_created_by_key_id");
+
+                    b.HasOne("KlimaPakt.Geo.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_studies_regions_region_id");
                 });
 
             modelBuilder.Entity("KlimaPakt.Geo.Data.Entities.WaterBody", b =>

@@ -25,7 +25,7 @@ public sealed record RunRequest(string Kind, string Region, IReadOnlyList<string
 /// The analysis-run machinery every cadastre shares — the one path of the CLI and the API: create (validate, store
 /// queued), execute (running → published | failed | cancelled, progress and stage timings recorded), cancel, and mark
 /// runs that a stopped process left behind as failed so they can be started again. Queued runs wait in PostgreSQL;
-/// any number of worker processes claim them (<see cref="ClaimNextAsync"/>, <c>FOR UPDATE SKIP LOCKED</c>).
+/// any number of worker processes claim them (<see cref="ClaimNextAsync(CancellationToken)"/>, <c>FOR UPDATE SKIP LOCKED</c>).
 /// </summary>
 public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFactory<GeoDbContext> contexts, IEnumerable<IAnalysis> analyses,
     IRunPublishedNotifier notifier, ResultsOptions results, Import.ImportService imports, RunOptions options,
@@ -57,6 +57,25 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
 
     private async Task<AnalysisRun> CreateCoreAsync(RunRequest request, bool hold, CancellationToken ct)
     {
+        var run = await PrepareAsync(request, ct);
+        if (hold)
+        {
+            await _lease.EnsureAsync(ct);
+            run.WorkerLock = _lease.Id;
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await EnqueueAsync(db, [run], request.CreatedByKeyId, ct);
+        await tx.CommitAsync(ct);
+        return run;
+    }
+
+    /// <summary>
+    /// Validates a request as <see cref="CreateAsync"/> does — parameters, communes, budgets, rasters — and returns the
+    /// queued run it would store, without storing it (a study validates all its runs before it queues any).
+    /// </summary>
+    public async Task<AnalysisRun> PrepareAsync(RunRequest request, CancellationToken ct = default)
+    {
         if (string.IsNullOrWhiteSpace(request.Kind) || string.IsNullOrWhiteSpace(request.Region))
             throw new GeoInputException($"A run needs a kind ({string.Join(", ", _analyses.Keys.Order())}) and a region.");
         if (!_analyses.TryGetValue(request.Kind, out var analysis))
@@ -75,7 +94,7 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
             var unknown = communes.Except(known).ToList();
             if (unknown.Count > 0) throw new GeoInputException($"Region '{region.Code}' has no commune with code {RasterInputs.Shown(string.Join(", ", unknown))}.");
         }
-        await CheckBudgetAsync(description, parameters, region.Id, communes, ct);
+        var budget = await CheckBudgetAsync(description, parameters, region.Id, communes, ct);
         if (description.CheckInputsAsync is { } checkInputs) await checkInputs(new InputCheck(dataSource, region.Id, region.Code, communes, parameters), ct);
         var run = new AnalysisRun
         {
@@ -87,6 +106,7 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
             Status = RunStatus.Queued,
             Stage = "queued",
             CreatedAt = DateTimeOffset.UtcNow,
+            EstimatedPeakBytes = budget is null ? null : (long)Math.Ceiling(budget.PeakBytes),
         };
         foreach (var raster in description.RasterParameters)
         {
@@ -96,35 +116,39 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
             run.InputHashes[raster.Input] = sha;
         }
         run.CreatedByKeyId = request.CreatedByKeyId;
-        if (hold)
-        {
-            await _lease.EnsureAsync(ct);
-            run.WorkerLock = _lease.Id;
-        }
-        // The caps are counted and the run inserted under one transaction-scoped lock, so concurrent requests cannot
-        // both take the last place.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        return run;
+    }
+
+    /// <summary>
+    /// Stores prepared runs as queued in <paramref name="db"/>'s open transaction (the caller commits): the queue caps are
+    /// counted and the runs added under one transaction-scoped lock, so concurrent requests cannot both take the last
+    /// places, and runs that together exceed a cap are refused together.
+    /// </summary>
+    internal async Task EnqueueAsync(GeoDbContext db, IReadOnlyList<AnalysisRun> runs, Guid? keyId, CancellationToken ct)
+    {
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(19280, 0)", ct);
         var queued = await db.Runs.CountAsync(r => r.Status == RunStatus.Queued, ct);
-        if (queued >= options.MaxQueuedRuns)
-            throw new QueueFullException($"The run queue is full ({queued} runs queued, at most {options.MaxQueuedRuns}); try again later.", options.QueueFullRetryAfterSeconds);
-        if (request.CreatedByKeyId is { } key)
+        var asking = runs.Count == 1 ? "" : $" and these {runs.Count} would take {runs.Count} more";
+        if (queued + runs.Count > options.MaxQueuedRuns)
+            throw new QueueFullException($"The run queue is full ({queued} runs queued{asking}, at most {options.MaxQueuedRuns}); try again later.", options.QueueFullRetryAfterSeconds);
+        if (keyId is { } key)
         {
             var mine = await db.Runs.CountAsync(r => r.Status == RunStatus.Queued && r.CreatedByKeyId == key, ct);
-            if (mine >= options.MaxQueuedRunsPerKey)
-                throw new QueueFullException($"This key has {mine} runs queued, the most it may have; wait for some to finish or cancel some.", options.QueueFullRetryAfterSeconds);
+            if (mine + runs.Count > options.MaxQueuedRunsPerKey)
+                throw new QueueFullException(runs.Count == 1
+                    ? $"This key has {mine} runs queued, the most it may have; wait for some to finish or cancel some."
+                    : $"This key has {mine} runs queued{asking}, more than the {options.MaxQueuedRunsPerKey} it may have; wait for some to finish or cancel some.",
+                    options.QueueFullRetryAfterSeconds);
         }
-        db.Runs.Add(run);
+        db.Runs.AddRange(runs);
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return run;
     }
 
     /// <summary>
     /// Refuses a run whose grid (its communes' bounding box at its cell size) or estimated peak memory exceeds the
     /// settings, with the estimate, before anything is stored.
     /// </summary>
-    private async Task CheckBudgetAsync(AnalysisDescription description, JsonDocument parameters, int regionId, List<string>? communes, CancellationToken ct)
+    private async Task<RunBudget?> CheckBudgetAsync(AnalysisDescription description, JsonDocument parameters, int regionId, List<string>? communes, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT ST_XMax(e) - ST_XMin(e), ST_YMax(e) - ST_YMin(e)
@@ -134,11 +158,11 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
         command.Parameters.Add(new NpgsqlParameter { Value = regionId });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)communes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return; // no communes: the analysis says so when it runs
+        if (!await reader.ReadAsync(ct)) return null; // no communes: the analysis says so when it runs
         var budget = description.EstimateBudget(parameters, reader.GetDouble(0), reader.GetDouble(1));
-        if (budget is null) return;
+        if (budget is null) return null;
         var maxBytes = options.MaxPeakMemoryMegabytes * 1024.0 * 1024.0;
-        if (budget.Cells <= options.MaxCellsPerGrid && budget.PeakBytes <= maxBytes) return;
+        if (budget.Cells <= options.MaxCellsPerGrid && budget.PeakBytes <= maxBytes) return budget;
         var culture = System.Globalization.CultureInfo.InvariantCulture;
         throw new RunBudgetException(
             string.Create(culture, $"The run is too large: its grid would be {budget.Columns:N0} × {budget.Rows:N0} = {budget.Cells:N0} cells of {budget.CellSizeMeters:G4} m, ") +
@@ -156,17 +180,30 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
     /// Claims the oldest queued run nobody holds for this process (<c>FOR UPDATE SKIP LOCKED</c>: concurrent workers
     /// never get the same run, nor wait on each other), or null when the queue is empty.
     /// </summary>
-    public async Task<Guid?> ClaimNextAsync(CancellationToken ct = default)
+    public async Task<Guid?> ClaimNextAsync(CancellationToken ct = default) => (await ClaimAsync(null, null, ct))?.Id;
+
+    /// <summary>
+    /// As <see cref="ClaimNextAsync(CancellationToken)"/>, among the queued runs of study <paramref name="studyId"/> whose
+    /// estimated peak memory is at most <paramref name="maxPeakBytes"/>; with that estimate (0 when it has none).
+    /// </summary>
+    public Task<(Guid Id, long PeakBytes)?> ClaimNextAsync(Guid studyId, long maxPeakBytes, CancellationToken ct = default) =>
+        ClaimAsync(studyId, maxPeakBytes, ct);
+
+    private async Task<(Guid Id, long PeakBytes)?> ClaimAsync(Guid? studyId, long? maxPeakBytes, CancellationToken ct)
     {
         await _lease.EnsureAsync(ct);
         await using var command = dataSource.CreateCommand("""
             UPDATE analysis_runs SET worker_lock = $1, stage = 'claimed'
             WHERE id = (SELECT id FROM analysis_runs WHERE status = 'Queued' AND worker_lock IS NULL
+                          AND ($2::uuid IS NULL OR study_id = $2) AND ($3::bigint IS NULL OR coalesce(estimated_peak_bytes, 0) <= $3)
                         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING id
+            RETURNING id, coalesce(estimated_peak_bytes, 0)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = _lease.Id });
-        return await command.ExecuteScalarAsync(ct) is Guid id ? id : null;
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)studyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)maxPeakBytes ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetInt64(1)) : null;
     }
 
     /// <summary>This process's worker lease id (the lock recorded on the runs it claims).</summary>

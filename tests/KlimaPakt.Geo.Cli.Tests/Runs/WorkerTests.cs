@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -29,45 +28,6 @@ public sealed partial class WorkerTests(WorkerDatabaseFixture fixture) : IClassF
 
     private RunService Runs => fixture.Db.Services.GetRequiredService<RunService>();
 
-    /// <summary>A `klimapakt` process with its output collected as it comes.</summary>
-    private sealed class Klimapakt : IDisposable
-    {
-        private readonly StringBuilder _output = new();
-        public Process Process { get; }
-
-        public Klimapakt(string connectionString, string results, params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestDatabase.RepositoryRoot };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "klimapakt.dll"));
-            foreach (var a in args) start.ArgumentList.Add(a);
-            start.Environment["KLIMAPAKT_DB"] = connectionString;
-            start.Environment["KLIMAPAKT_RESULTS_DIR"] = results;
-            start.Environment["KLIMAPAKT_RUNS__WORKERPOLLMILLISECONDS"] = "200";
-            Process = new Process { StartInfo = start };
-            Process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-            Process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-            Process.Start();
-            Process.BeginOutputReadLine();
-            Process.BeginErrorReadLine();
-        }
-
-        public string Output { get { lock (_output) return _output.ToString(); } }
-
-        public async Task<int> ExitAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            await Process.WaitForExitAsync(timeout.Token);
-            Process.WaitForExit(); // drains the redirected output
-            return Process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
-    }
-
     [GeneratedRegex("Executing run ([0-9a-f-]{36})")]
     private static partial Regex Executing();
 
@@ -78,8 +38,8 @@ public sealed partial class WorkerTests(WorkerDatabaseFixture fixture) : IClassF
         for (var i = 0; i < 6; i++)
             ids.Add((await Runs.CreateAsync(new RunRequest("ev", "lu", ["0204"], JsonDocument.Parse($$"""{"newSites": {{i % 3 + 1}}}""").RootElement))).Id);
 
-        using var first = new Klimapakt(fixture.Db.ConnectionString, _results, "worker", "--exit-when-idle");
-        using var second = new Klimapakt(fixture.Db.ConnectionString, _results, "worker", "--exit-when-idle");
+        using var first = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "worker", "--exit-when-idle");
+        using var second = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "worker", "--exit-when-idle");
         Assert.Equal(0, await first.ExitAsync());
         Assert.Equal(0, await second.ExitAsync());
 
@@ -100,7 +60,7 @@ public sealed partial class WorkerTests(WorkerDatabaseFixture fixture) : IClassF
     {
         var since = DateTimeOffset.UtcNow;
         Guid runId;
-        using (var run = new Klimapakt(fixture.Db.ConnectionString, _results, "run", "wind", "--region", "li", "--cell-size-meters", "20", "--output-cell-size-meters", "100"))
+        using (var run = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "run", "wind", "--region", "li", "--cell-size-meters", "20", "--output-cell-size-meters", "100"))
         {
             // Wait until it computes, then kill it as the kernel's OOM killer would (SIGKILL: no cleanup).
             runId = Guid.Empty;
@@ -123,7 +83,7 @@ public sealed partial class WorkerTests(WorkerDatabaseFixture fixture) : IClassF
             await Task.Delay(100);
 
         // The next worker to start marks it failed.
-        using (var worker = new Klimapakt(fixture.Db.ConnectionString, _results, "worker", "--exit-when-idle"))
+        using (var worker = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "worker", "--exit-when-idle"))
             Assert.Equal(0, await worker.ExitAsync());
         Assert.Equal("Failed", await fixture.Db.ScalarAsync<string>($"SELECT status FROM analysis_runs WHERE id = '{runId}'"));
         Assert.Contains("interrupted", await fixture.Db.ScalarAsync<string>($"SELECT error FROM analysis_runs WHERE id = '{runId}'"));
@@ -133,7 +93,7 @@ public sealed partial class WorkerTests(WorkerDatabaseFixture fixture) : IClassF
         Assert.Empty(Directory.Exists(_results) ? Directory.GetFiles(_results, $"*{runId:N}*") : []);
 
         // A rerun publishes.
-        using var rerun = new Klimapakt(fixture.Db.ConnectionString, _results, "run", "wind", "--region", "li", "--cell-size-meters", "20", "--output-cell-size-meters", "100");
+        using var rerun = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "run", "wind", "--region", "li", "--cell-size-meters", "20", "--output-cell-size-meters", "100");
         Assert.True(await rerun.ExitAsync() == 0, rerun.Output);
         Assert.Contains("published", rerun.Output);
     }
@@ -141,13 +101,13 @@ public sealed partial class WorkerTests(WorkerDatabaseFixture fixture) : IClassF
     [Fact]
     public async Task Keys_CreateListRevoke_TheKeyPrintedOnceAndStoredHashed()
     {
-        using (var bad = new Klimapakt(fixture.Db.ConnectionString, _results, "keys", "create", "--name", "x", "--role", "root"))
+        using (var bad = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "keys", "create", "--name", "x", "--role", "root"))
         {
             Assert.Equal(2, await bad.ExitAsync());
             Assert.Contains("Unknown role 'root'", bad.Output);
         }
         string secret;
-        using (var create = new Klimapakt(fixture.Db.ConnectionString, _results, "keys", "create", "--name", "cli consultant", "--role", "consultant", "--quiet"))
+        using (var create = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "keys", "create", "--name", "cli consultant", "--role", "consultant", "--quiet"))
         {
             Assert.Equal(0, await create.ExitAsync());
             secret = create.Output.Trim();
@@ -157,13 +117,13 @@ public sealed partial class WorkerTests(WorkerDatabaseFixture fixture) : IClassF
         Assert.NotNull(key);
         Assert.Equal(ApiRole.Consultant, key.Role);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(secret))), key.Sha256);
-        using (var list = new Klimapakt(fixture.Db.ConnectionString, _results, "keys", "list"))
+        using (var list = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "keys", "list"))
         {
             Assert.Equal(0, await list.ExitAsync());
             Assert.Contains(key.Prefix, list.Output);
             Assert.DoesNotContain(secret, list.Output);
         }
-        using (var revoke = new Klimapakt(fixture.Db.ConnectionString, _results, "keys", "revoke", key.Prefix))
+        using (var revoke = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "keys", "revoke", key.Prefix))
             Assert.Equal(0, await revoke.ExitAsync());
         Assert.Null(await keys.FindAsync(secret));
     }

@@ -32,7 +32,7 @@ public static class Policies
     /// <summary>Any run, imports, keys, the audit log: admin.</summary>
     public const string Admin = "admin";
 
-    /// <summary>Resource policy: cancel this run (its creator, or an admin).</summary>
+    /// <summary>Resource policy: cancel this run or study (its creator, or an admin).</summary>
     public const string RunOwner = "run-owner";
 }
 
@@ -50,6 +50,18 @@ internal sealed class RunOwnerHandler : AuthorizationHandler<RunOwnerRequirement
     }
 }
 
+/// <summary>Allows a study's submitter (by key) and admins to cancel it.</summary>
+internal sealed class StudyOwnerHandler : AuthorizationHandler<RunOwnerRequirement, Data.Runs.StudyState>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RunOwnerRequirement requirement, Data.Runs.StudyState study)
+    {
+        var user = context.User;
+        if (user.Role() == ApiRole.Admin || (user.Role() == ApiRole.Consultant && study.CreatedByKeyId is { } owner && owner == user.KeyId()))
+            context.Succeed(requirement);
+        return Task.CompletedTask;
+    }
+}
+
 public static class SecuritySetup
 {
     public static IServiceCollection AddGeoSecurity(this IServiceCollection services, IConfiguration configuration)
@@ -59,6 +71,7 @@ public static class SecuritySetup
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddSingleton<IAuthorizationHandler, RunOwnerHandler>();
+        services.AddSingleton<IAuthorizationHandler, StudyOwnerHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Runs, p => p.RequireRole(nameof(ApiRole.Consultant), nameof(ApiRole.Admin)))
             .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(ApiRole.Admin)))
