@@ -71,19 +71,7 @@ map.on('error', e => {
   reportError(source ? `Tiles of ${source} could not be loaded: ${message}` : `Map error: ${message}`);
 });
 
-// The colour of a feature from its layer's style: one colour, a `match` on the class field, or an `interpolate`
-// over the graduated stops. A layer whose run has no classes yet falls back to its single colour.
-function colourExpression(style) {
-  if (style.kind === 'classes' && style.classes.length > 0) {
-    return ['match', ['get', style.field], ...style.classes.flatMap(c => [c.value, c.colour]), '#cccccc'];
-  }
-  if (style.kind === 'graduated' && style.classes.length > 0) {
-    const stops = style.classes.filter((c, i, all) => i === 0 || c.value > all[i - 1].value);
-    if (stops.length === 1) return stops[0].colour;
-    return ['interpolate', ['linear'], ['to-number', ['coalesce', ['get', style.field], stops[0].value]], ...stops.flatMap(c => [c.value, c.colour])];
-  }
-  return style.colour;
-}
+// colourExpression(style): layer-style.js, shared with the reports.
 
 // MapLibre layers of one published layer; `rank` orders them on the map (areas below lines below points, the
 // commune outline above every area so the selected commune stays visible).

@@ -29,7 +29,7 @@ public sealed record RunRequest(string Kind, string Region, IReadOnlyList<string
 /// </summary>
 public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFactory<GeoDbContext> contexts, IEnumerable<IAnalysis> analyses,
     IRunPublishedNotifier notifier, ResultsOptions results, Import.ImportService imports, RunOptions options,
-    Microsoft.Extensions.Logging.ILogger<RunService>? logger = null) : IAsyncDisposable, IDisposable
+    Features.GroupLayer? groupLayer = null, Microsoft.Extensions.Logging.ILogger<RunService>? logger = null) : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, IAnalysis> _analyses = analyses.ToDictionary(a => a.Description.Kind, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _executing = new();
@@ -271,6 +271,8 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
             {
                 await SaveAsync(run, null, null, CancellationToken.None);
                 progress?.Report(new RunProgress(runId, "published", 100));
+                // The group figures layer follows the latest published runs (before the caches are told).
+                if (groupLayer is not null) await groupLayer.RefreshAsync(context.Region.Code, CancellationToken.None);
                 await notifier.RunPublishedAsync(run.Id, run.Kind, CancellationToken.None);
             }
             catch (Exception e) when (IsDatabaseUnavailable(e))
