@@ -51,7 +51,8 @@ for (const section of config.sections) {
   pending.add(section.kind);
   const map = new maplibregl.Map({
     container: `map-${section.kind}`,
-    style: { version: 8, sources: { results: { type: 'vector', tiles: [m.tiles], minzoom: m.minzoom, maxzoom: m.maxzoom, attribution: section.attribution } },
+    // Tile URLs must be absolute: MapLibre fetches them in its workers.
+    style: { version: 8, sources: { results: { type: 'vector', tiles: [config.embedded ? m.tiles : location.origin + m.tiles], minzoom: m.minzoom, maxzoom: m.maxzoom, attribution: section.attribution } },
       layers: layersOf(section) },
     bounds: [[config.bbox[0], config.bbox[1]], [config.bbox[2], config.bbox[3]]],
     fitBoundsOptions: { padding: 24 },

@@ -23,7 +23,11 @@ public sealed record CommuneGroupSummary(string Kind, string Code, string Name, 
 /// <param name="Aggregation">How it combined over the members: <c>sum</c> or <c>ratio</c> (as <c>/catalog</c> names it).</param>
 /// <param name="Value">Value: the sum over the members, or <c>scale × Σ numerator / Σ denominator</c> for a ratio.</param>
 /// <param name="Communes">Members that had the figure (for a ratio: both its parts).</param>
-public sealed record GroupFigure(string Kind, Guid RunId, string Metric, string Label, string? Unit, string Aggregation, double Value, int Communes);
+public sealed record GroupFigure(string Kind, Guid RunId, string Metric, string Label, string? Unit, string Aggregation, double Value, int Communes)
+{
+    /// <summary>Decimals to show (as the figure description gives them).</summary>
+    public int Decimals { get; init; } = 2;
+}
 
 /// <summary>A group with its figures.</summary>
 /// <param name="Group">The group.</param>
@@ -119,7 +123,8 @@ public sealed class GroupFigures(NpgsqlDataSource dataSource)
         var figures = new List<GroupFigure>();
         foreach (var (kind, runId, figure) in data.Figures)
             if (Aggregate(figure, group.CommuneIds, data.Values) is var (value, n) && n > 0)
-                figures.Add(new GroupFigure(kind, runId, figure.Metric, figure.Label, figure.Unit, figure.Aggregation.ToString().ToLowerInvariant(), value, n));
+                figures.Add(new GroupFigure(kind, runId, figure.Metric, figure.Label, figure.Unit, figure.Aggregation.ToString().ToLowerInvariant(), value, n)
+                { Decimals = figure.Decimals });
         return new GroupFiguresResult(group.Summary, Sum(group.CommuneIds, data.Values, "population").Value, Sum(group.CommuneIds, data.Values, "area_km2").Value, figures);
     }
 

@@ -161,7 +161,7 @@ public sealed class RunComparison(NpgsqlDataSource dataSource)
                      ST_Intersection((SELECT ST_UnaryUnion(ST_Collect(geom)) FROM {layer.Relation} WHERE run_id = $2), s.g) AS ub FROM s),
         e AS (SELECT coalesce(ua, ST_SetSRID('POLYGON EMPTY'::geometry, ST_SRID(ub))) AS ua,
                      coalesce(ub, ST_SetSRID('POLYGON EMPTY'::geometry, ST_SRID(ua))) AS ub FROM u),
-        d AS (SELECT ua, ub, ST_CollectionExtract(ST_Difference(ub, ua), 3) AS gained, ST_CollectionExtract(ST_Difference(ua, ub), 3) AS lost FROM e)
+        d AS (SELECT ua, ub, ST_Multi(ST_CollectionExtract(ST_Difference(ub, ua), 3)) AS gained, ST_Multi(ST_CollectionExtract(ST_Difference(ua, ub), 3)) AS lost FROM e)
         """;
 
     private static async Task<AreaDifference> AreasAsync(NpgsqlConnection connection, Tiles.PublishedLayer layer, Guid a, Guid b, CancellationToken ct)

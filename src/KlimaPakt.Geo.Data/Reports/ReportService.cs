@@ -97,7 +97,7 @@ public sealed partial class ReportService(NpgsqlDataSource dataSource, CommuneFi
             var description = AnalysisServices.FindFigure(f.Metric)?.Figure;
             var method = f.Aggregation == "sum" ? $"sum over {f.Communes} communes"
                 : $"{description?.Scale:0.##} × Σ {description?.Numerator} / Σ {description?.Denominator} over {f.Communes} communes";
-            return new ReportFigure(f.Metric, f.Label, f.Value, f.Unit, description?.Decimals ?? 2, method);
+            return new ReportFigure(f.Metric, f.Label, f.Value, f.Unit, f.Decimals, method);
         })]);
         double[] bbox;
         await using (var command = dataSource.CreateCommand("""
@@ -162,7 +162,7 @@ public sealed partial class ReportService(NpgsqlDataSource dataSource, CommuneFi
         try
         {
             await using var browser = await HeadlessChromium.StartAsync(chromium, timeout.Token);
-            var bytes = await browser.PrintWhenAsync(new Uri(html).AbsoluteUri, "window.klimapaktReport && window.klimapaktReport.ready === true",
+            var bytes = await browser.PrintWhenAsync(new Uri(html).AbsoluteUri, "window.klimapaktReport && (window.klimapaktReport.ready === true || window.klimapaktReport.errors.length > 0)",
                 "window.klimapaktReport ? window.klimapaktReport.errors.join('; ') : 'report.js did not run'", timeout.Token);
             await File.WriteAllBytesAsync(pdf, bytes, ct);
         }
