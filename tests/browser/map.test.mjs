@@ -2,7 +2,8 @@
 // tiles render with no console error, every layer is drawn and its legend built from the served style metadata
 // (both analyses' legends with their classes and units, the wind potential's class count as in the data), map.js
 // names no layer, picking a commune shows its figures with the served labels and units, and a failing request
-// shows a readable error in the page. Saves screenshots to artifacts/.
+// shows a readable error in the page; the commune / canton / cooperation space switch shows the group figures as
+// served; the report of Esch-sur-Alzette renders with its map tiles and no failed request. Saves screenshots to artifacts/.
 //   KLIMAPAKT_URL          the API (default http://127.0.0.1:5099)
 //   KLIMAPAKT_WIND_CLASSES score classes of the latest wind run in the database (run.sh reads it from PostGIS)
 import { chromium } from 'playwright-core';
@@ -44,9 +45,10 @@ const layerNames = Object.keys(catalog.tiles);
 const analysis = kind => catalog.analyses.find(a => a.kind === kind);
 check(analysis('ev') && analysis('wind'), `the catalogue lists the ev and wind analyses (${catalog.analyses.map(a => a.kind).join(', ')})`);
 
-// map.js renders from metadata only: no layer name in it (URL path segments such as /communes?q= are API routes).
+// map.js renders from metadata only: no layer name in it (URL path segments such as /communes?q= are API routes, and
+// .communes a property of the API's answers).
 const mapJs = readFileSync(join(here, '../../src/KlimaPakt.Geo.Api/wwwroot/map.js'), 'utf8');
-const named = layerNames.filter(n => new RegExp(`(?<![\\w/])${n}(?!\\w)`).test(mapJs));
+const named = layerNames.filter(n => new RegExp(`(?<![\\w/.])${n}(?!\\w)`).test(mapJs));
 check(named.length === 0, `map.js names no layer${named.length ? ': it names ' + named.join(', ') : ` (${layerNames.length} layers checked)`}`);
 check(!/metricLabel|replace\(\/_pct/.test(mapJs), 'map.js derives no figure label from a metric name');
 

@@ -324,7 +324,7 @@ async function showUnit() {
   const region = encodeURIComponent(commune.region);
   let code = kind === 'canton' ? commune.canton : null;
   if (kind === 'space') {
-    const groups = await getJson(`/regions/${region}/groups`, 'The groups of communes');
+    const groups = await getJson(`/regions/${region}/groups`, 'The region\'s groups');
     code = groups.find(g => g.kind === 'space' && g.communes.includes(commune.code))?.code ?? null;
   }
   if (!code) {
@@ -338,7 +338,7 @@ async function showUnit() {
   const group = await getJson(`/regions/${region}/groups/${kind}/${encodeURIComponent(code)}`, `The figures of ${code}`);
   state.group = group;
   document.getElementById('commune-name').textContent = group.group.name;
-  note.textContent = `${kind === 'canton' ? 'Canton' : 'Cooperation space'} of ${group.group.communes.length} communes, with ${commune.name}; figures summed over the members, ratios recomputed from the sums.`;
+  note.textContent = `${kind === 'canton' ? 'Canton' : 'Cooperation space'} of ${group.group.communes.length} members, with ${commune.name}; figures summed over the members, ratios recomputed from the sums.`;
   note.hidden = false;
   showRows([
     ['Communes', String(group.group.communes.length)],
