@@ -30,18 +30,28 @@ internal static class ExportCommands
         var a = new Argument<Guid>("run-a") { Description = "Reference run (published)" };
         var b = new Argument<Guid>("run-b") { Description = "Run compared with it (published, same kind)" };
         var output = new Option<string?>("--out") { Description = "CSV file of the per-commune differences (default: standard output)" };
-        var command = new Command("compare", "Compare two runs of one kind commune by commune: each figure in A and B and B − A, as CSV.") { a, b, output };
+        var difference = new Option<string?>("--difference") { Description = "GeoJSON file of the difference layer: the main area layer's area gained and lost" };
+        var command = new Command("compare",
+            "Compare two runs of one kind commune by commune: each figure in A and B and B − A (CSV), the areas gained and lost, and a short summary.")
+            { a, b, output, difference };
         command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) =>
         {
-            var result = await s.GetRequiredService<RunComparison>().CompareAsync(p.GetValue(a), p.GetValue(b), ct);
+            var comparison = s.GetRequiredService<RunComparison>();
+            var result = await comparison.CompareAsync(p.GetValue(a), p.GetValue(b), ct);
+            if (p.GetValue(difference) is { } geojson)
+            {
+                await File.WriteAllTextAsync(geojson, await comparison.DifferenceGeoJsonAsync(result.RunA, result.RunB, ct), ct);
+                if (p.GetValue(output) is not null) AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {geojson}: the difference layer");
+            }
             if (p.GetValue(output) is not { } path)
             {
                 Console.Out.Write(result.ToCsv());
+                // The summary after the table, on standard error: the CSV on standard output stays a clean table.
+                Console.Error.WriteLine(result.Summary);
                 return;
             }
             await File.WriteAllTextAsync(path, result.ToCsv(), ct);
-            foreach (var t in result.Totals)
-                AnsiConsole.MarkupLineInterpolated($"{t.Metric}: {t.A:N2} → {t.B:N2} ({t.Difference:+0.##;-0.##;0})");
+            Console.Out.WriteLine(result.Summary);
             AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {path}: {result.Communes.Count} communes");
         }, ct));
         return command;

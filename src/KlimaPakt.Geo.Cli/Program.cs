@@ -25,6 +25,7 @@ var root = new RootCommand(Description)
     IndicatorCommands.Create(),
     ExportCommands.Create(),
     ExportCommands.Compare(),
+    ReportCommands.Create(),
     KlimaPakt.Geo.Cli.Geothermal.GeothermalCommands.Create(),
     WorkerCommand.Create(),
     BatchCommand.Create(),

@@ -69,6 +69,7 @@ public static class GeoDatabase
         services.AddSingleton<BundleImporter>();
         services.AddSingleton<GroupImporter>();
         services.AddSingleton<Features.GroupFigures>();
+        services.AddSingleton<Features.GroupLayer>();
         services.AddSingleton<Features.RunComparison>();
         services.AddSingleton<Runs.StudyService>();
         services.AddSingleton(_ => new Exports.RunExporter(dataSource, connectionString));

@@ -97,6 +97,51 @@ public sealed class CliTests(CliDatabaseFixture fixture) : IClassFixture<CliData
     }
 
     [Fact]
+    public async Task ReportAndCompare_PublishedEvRun_FilesAndSummary_BadInputExitCode2()
+    {
+        var runs = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<KlimaPakt.Geo.Data.Runs.RunService>(fixture.Db.Services);
+        var run = await runs.CreateAsync(new("ev", "lu", ["0204", "0205"], System.Text.Json.JsonDocument.Parse("{}").RootElement));
+        run = await runs.ExecuteAsync(run.Id);
+        Assert.Equal(KlimaPakt.Geo.Data.Entities.RunStatus.Published, run.Status);
+        var folder = Path.Combine(Path.GetTempPath(), $"klimapakt-report-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "report", "--commune", "0204", "--out", folder);
+            Assert.True(code == 0, output);
+            var html = await File.ReadAllTextAsync(Path.Combine(folder, "report_lu_0204.html"));
+            Assert.Contains("<h1>Esch-sur-Alzette</h1>", html, StringComparison.Ordinal);
+            Assert.Contains(run.Id.ToString(), html, StringComparison.Ordinal);
+            Assert.Contains("data-metric=\"ev_covered_pct\"", html, StringComparison.Ordinal);
+
+            // A run compared with itself: the summary says nothing changes; the difference layer has no feature.
+            var geojson = Path.Combine(folder, "difference.geojson");
+            (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, "compare", run.Id.ToString(), run.Id.ToString(), "--out",
+                Path.Combine(folder, "diff.csv"), "--difference", geojson);
+            Assert.True(code == 0, output);
+            Assert.Contains("nothing changes", output, StringComparison.Ordinal);
+            Assert.Contains("0.00 km² gained, 0.00 km² lost", output, StringComparison.Ordinal);
+            using var layer = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(geojson));
+            Assert.Equal(0, layer.RootElement.GetProperty("features").GetArrayLength());
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        foreach (var args in new[]
+        {
+            new[] { "report", "--commune", "9999", "--out", folder },
+            ["report", "--commune", "0204", "--group", "space/nordstad", "--out", folder],
+            ["report", "--group", "space/nordstad", "--out", folder],
+            ["report", "--group", "space/atlantis", "--region", "lu", "--out", folder],
+        })
+        {
+            var (code, output) = await KlimapaktAsync(fixture.Db.ConnectionString, args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: {output}");
+            Assert.Contains("error:", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task RunEv_NegativeRadius_ExitCode2AndNoRunCreated()
     {
         var before = await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM analysis_runs");

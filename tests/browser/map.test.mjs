@@ -2,7 +2,8 @@
 // tiles render with no console error, every layer is drawn and its legend built from the served style metadata
 // (both analyses' legends with their classes and units, the wind potential's class count as in the data), map.js
 // names no layer, picking a commune shows its figures with the served labels and units, and a failing request
-// shows a readable error in the page. Saves screenshots to artifacts/.
+// shows a readable error in the page; the commune / canton / cooperation space switch shows the group figures as
+// served; the report of Esch-sur-Alzette renders with its map tiles and no failed request. Saves screenshots to artifacts/.
 //   KLIMAPAKT_URL          the API (default http://127.0.0.1:5099)
 //   KLIMAPAKT_WIND_CLASSES score classes of the latest wind run in the database (run.sh reads it from PostGIS)
 import { chromium } from 'playwright-core';
@@ -44,9 +45,10 @@ const layerNames = Object.keys(catalog.tiles);
 const analysis = kind => catalog.analyses.find(a => a.kind === kind);
 check(analysis('ev') && analysis('wind'), `the catalogue lists the ev and wind analyses (${catalog.analyses.map(a => a.kind).join(', ')})`);
 
-// map.js renders from metadata only: no layer name in it (URL path segments such as /communes?q= are API routes).
+// map.js renders from metadata only: no layer name in it (URL path segments such as /communes?q= are API routes, and
+// .communes a property of the API's answers).
 const mapJs = readFileSync(join(here, '../../src/KlimaPakt.Geo.Api/wwwroot/map.js'), 'utf8');
-const named = layerNames.filter(n => new RegExp(`(?<![\\w/])${n}(?!\\w)`).test(mapJs));
+const named = layerNames.filter(n => new RegExp(`(?<![\\w/.])${n}(?!\\w)`).test(mapJs));
 check(named.length === 0, `map.js names no layer${named.length ? ': it names ' + named.join(', ') : ` (${layerNames.length} layers checked)`}`);
 check(!/metricLabel|replace\(\/_pct/.test(mapJs), 'map.js derives no figure label from a metric name');
 
@@ -59,7 +61,7 @@ const browser = await chromium.launchPersistentContext(profile, {
     '--disable-component-update', '--disable-sync'],
 });
 
-async function openMap({ route } = {}) {
+async function openMap({ route, path = '/' } = {}) {
   const page = await browser.newPage();
   const watch = { consoleErrors: [], badResponses: [], tiles: 0 };
   page.on('console', m => { if (m.type() === 'error') watch.consoleErrors.push(m.text()); });
@@ -71,7 +73,7 @@ async function openMap({ route } = {}) {
     if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) watch.badResponses.push(`external request ${r.url()}`);
   });
   if (route) await page.route(route.match, route.handle);
-  await page.goto(base + '/', { waitUntil: 'load' });
+  await page.goto(base + path, { waitUntil: 'load' });
   return { page, watch };
 }
 const waitReady = page => page.waitForFunction(() => window.klimapakt && window.klimapakt.ready === true, null, { timeout: 30000 });
@@ -206,6 +208,63 @@ try {
     await wind.screenshot({ path: join(artifacts, 'map-wind-potential.png') });
     console.log(`screenshot: ${join(artifacts, 'map-wind-potential.png')}`);
     await wind.close();
+  }
+
+  // The commune / canton / cooperation space switch: the panel shows the canton's figures (the group API's sums) and
+  // the group layer its dissolved outline.
+  {
+    const { page: groups, watch } = await openMap();
+    await waitReady(groups);
+    await groups.fill('#search', 'Esch-sur-Alz');
+    await groups.waitForSelector('#results li', { timeout: 10000 });
+    await groups.click('#results li');
+    await groups.waitForFunction(() => window.klimapakt.selected != null, null, { timeout: 10000 });
+    const canton = await groups.evaluate(() => window.klimapakt.selected.canton);
+    await groups.check('#unit-switch input[value=canton]');
+    await groups.waitForFunction(() => window.klimapakt.group != null && window.klimapakt.unitReady, null, { timeout: 10000 });
+    const expected = await getJson(`/regions/lu/groups/canton/${encodeURIComponent(canton)}`);
+    const shown = await groups.evaluate(() => Object.fromEntries([...document.querySelectorAll('#commune-figures dt:not(.group)')]
+      .map(dt => [dt.textContent, dt.nextElementSibling?.textContent ?? ''])));
+    const fmt = (v, d) => Number(v).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
+    const wrongFigures = expected.figures.filter(f => !(shown[f.label] ?? '').startsWith(fmt(f.value, f.decimals)));
+    check(await groups.textContent('#commune-name') === expected.group.name && shown.Population === fmt(expected.population, 0)
+      && shown.Communes === String(expected.group.communes.length) && wrongFigures.length === 0 && expected.figures.length > 0,
+      `the canton switch shows ${expected.group.name}'s ${expected.figures.length} group figures as served${wrongFigures.length ? '; not: ' + wrongFigures.map(f => f.metric).join(', ') : ''}`);
+    await groups.waitForFunction(() => window.klimapakt.map.loaded(), null, { timeout: 15000 });
+    const outlines = await groups.evaluate(layer => window.klimapakt.map.queryRenderedFeatures({ layers: [`${layer}:fill`] })
+      .map(f => `${f.properties.kind}/${f.properties.code}`), catalog.groups_layer);
+    check(outlines.length > 0 && outlines.every(o => o === `canton/${canton}`), `the group layer shows the canton's outline only (${[...new Set(outlines)].join(', ')})`);
+    await groups.check('#unit-switch input[value=space]');
+    await groups.waitForFunction(() => window.klimapakt.unitReady, null, { timeout: 10000 });
+    const note = await groups.textContent('#unit-note');
+    check(/no cooperation space/.test(note ?? ''), `Esch-sur-Alzette is in no cooperation space of the starter set: "${note}"`);
+    check(watch.badResponses.length === 0 && watch.consoleErrors.length === 0, `the switch: no failed request or console error${[...watch.badResponses, ...watch.consoleErrors].join(' | ')}`);
+    await groups.close();
+  }
+
+  // The report of Esch-sur-Alzette (GET /reports/communes/0204): one section per analysis published in Luxembourg, each map
+  // drawn from the service's tiles, the figures with units, the run's caveats; no failed request, nothing external.
+  {
+    const { page: report, watch } = await openMap({ path: '/reports/communes/0204' });
+    await report.waitForFunction(() => window.klimapaktReport && (window.klimapaktReport.ready === true || window.klimapaktReport.errors.length > 0),
+      null, { timeout: 60000 });
+    const sections = await report.evaluate(() => [...document.querySelectorAll('section.analysis')].map(s => s.dataset.kind));
+    const published = new Set(process.env.KLIMAPAKT_LU_KINDS?.split(' ').filter(Boolean) ?? ['ev', 'wind', 'geothermal']);
+    check(sections.length === published.size && sections.every(k => published.has(k)), `the report has a section per analysis published in lu (${sections.join(', ')})`);
+    check(watch.tiles > 0, `the report's map tiles were loaded from the service (${watch.tiles})`);
+    const drawn = await report.evaluate(() => Object.fromEntries(Object.entries(window.klimapaktReport.maps)
+      .map(([k, m]) => [k, { result: m.queryRenderedFeatures({ layers: ['result'] }).length, outline: m.queryRenderedFeatures({ layers: ['outline'] }).length }])));
+    check(Object.keys(drawn).length === sections.length && Object.values(drawn).every(d => d.outline > 0) && Object.values(drawn).some(d => d.result > 0),
+      `each report map draws the commune and the run's results: ${JSON.stringify(drawn)}`);
+    const text = await report.textContent('body');
+    check(/Esch-sur-Alzette/.test(text) && /GWh\/yr/.test(text) && / %/.test(text) && /MODELLED/.test(text) && /assumed/.test(text) && /osm_lu_city_buildings/.test(text),
+      'the report gives figures with units, the caveats (modelled wind, assumed ground) and the data sources');
+    const errors = await report.evaluate(() => window.klimapaktReport.errors);
+    check(errors.length === 0 && watch.consoleErrors.length === 0, `the report: no map or console error${[...errors, ...watch.consoleErrors].join(' | ')}`);
+    check(watch.badResponses.length === 0, `the report: no failed or external request${watch.badResponses.length ? ': ' + watch.badResponses.join(' | ') : ''}`);
+    await report.screenshot({ path: join(artifacts, 'report-esch.png'), fullPage: true });
+    console.log(`screenshot: ${join(artifacts, 'report-esch.png')}`);
+    await report.close();
   }
 
   // A failing catalogue request: a readable error in the page, and in window.klimapakt.errors.

@@ -71,19 +71,7 @@ map.on('error', e => {
   reportError(source ? `Tiles of ${source} could not be loaded: ${message}` : `Map error: ${message}`);
 });
 
-// The colour of a feature from its layer's style: one colour, a `match` on the class field, or an `interpolate`
-// over the graduated stops. A layer whose run has no classes yet falls back to its single colour.
-function colourExpression(style) {
-  if (style.kind === 'classes' && style.classes.length > 0) {
-    return ['match', ['get', style.field], ...style.classes.flatMap(c => [c.value, c.colour]), '#cccccc'];
-  }
-  if (style.kind === 'graduated' && style.classes.length > 0) {
-    const stops = style.classes.filter((c, i, all) => i === 0 || c.value > all[i - 1].value);
-    if (stops.length === 1) return stops[0].colour;
-    return ['interpolate', ['linear'], ['to-number', ['coalesce', ['get', style.field], stops[0].value]], ...stops.flatMap(c => [c.value, c.colour])];
-  }
-  return style.colour;
-}
+// colourExpression(style): layer-style.js, shared with the reports.
 
 // MapLibre layers of one published layer; `rank` orders them on the map (areas below lines below points, the
 // commune outline above every area so the selected commune stays visible).
@@ -281,6 +269,97 @@ function selectFeature(id, selected) {
   map.setFeatureState({ source: state.communesSource, sourceLayer: state.catalog.communes_layer, id }, { selected });
 }
 
+// Each analysis's figures under its title; label, unit and decimals as the figure descriptions give them.
+function figureRows(metrics) {
+  const rows = [];
+  let kind = null;
+  for (const m of metrics) {
+    if (m.kind !== kind) { kind = m.kind; rows.push([state.analyses?.[kind]?.title ?? kind, null]); }
+    rows.push([m.label, m.value == null ? '–' : `${number(m.value, m.decimals)}${m.unit ? (m.unit === '%' ? ' %' : ` ${m.unit}`) : ''}`]);
+  }
+  return rows;
+}
+
+function showRows(rows) {
+  document.getElementById('commune-figures').replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    if (v === null) { dt.className = 'group'; return [dt]; }
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    return [dt, dd];
+  }));
+}
+
+// The switch: whose figures the panel shows — the picked commune's, its canton's or its cooperation space's (the
+// group figures: sums over the members, ratios recomputed from the sums). The group layer shows that kind's outlines.
+function unit() { return document.querySelector('#unit-switch input:checked')?.value ?? 'commune'; }
+
+function showGroupLayer(kind, code) {
+  const fill = `${state.catalog?.groups_layer}:fill`;
+  if (!map.getLayer(fill)) return;
+  const toggle = document.getElementById(`toggle-${state.catalog.groups_layer}`);
+  if (kind === 'commune') {
+    map.setFilter(fill, null);
+    map.setLayoutProperty(fill, 'visibility', toggle?.checked ? 'visible' : 'none');
+    return;
+  }
+  map.setFilter(fill, ['all', ['==', ['get', 'kind'], kind], ...(code ? [['==', ['get', 'code'], code]] : [])]);
+  map.setLayoutProperty(fill, 'visibility', 'visible');
+}
+
+async function showUnit() {
+  const commune = state.selected;
+  if (!commune) return;
+  const kind = unit();
+  const note = document.getElementById('unit-note');
+  note.hidden = true;
+  state.group = null;
+  if (kind === 'commune') {
+    document.getElementById('commune-name').textContent = commune.name;
+    showRows(communeRows(commune));
+    showGroupLayer('commune');
+    return;
+  }
+  const region = encodeURIComponent(commune.region);
+  let code = kind === 'canton' ? commune.canton : null;
+  if (kind === 'space') {
+    const groups = await getJson(`/regions/${region}/groups`, 'The region\'s groups');
+    code = groups.find(g => g.kind === 'space' && g.communes.includes(commune.code))?.code ?? null;
+  }
+  if (!code) {
+    document.getElementById('commune-name').textContent = commune.name;
+    note.textContent = kind === 'space' ? `${commune.name} is in no cooperation space.` : `${commune.name} has no canton.`;
+    note.hidden = false;
+    showRows([]);
+    showGroupLayer(kind);
+    return;
+  }
+  const group = await getJson(`/regions/${region}/groups/${kind}/${encodeURIComponent(code)}`, `The figures of ${code}`);
+  state.group = group;
+  document.getElementById('commune-name').textContent = group.group.name;
+  note.textContent = `${kind === 'canton' ? 'Canton' : 'Cooperation space'} of ${group.group.communes.length} members, with ${commune.name}; figures summed over the members, ratios recomputed from the sums.`;
+  note.hidden = false;
+  showRows([
+    ['Communes', String(group.group.communes.length)],
+    ['Population', number(group.population)],
+    ['Area', `${number(group.areaKm2, 2)} km²`],
+    ['Density', group.population ? `${number(group.population / group.areaKm2)} per km²` : '–'],
+    ...figureRows(group.figures),
+  ]);
+  showGroupLayer(kind, code);
+}
+
+function communeRows(commune) {
+  return [
+    ['Canton', commune.canton ?? '–'],
+    [`Population (1 Jan ${commune.populationYear ?? '–'})`, number(commune.population)],
+    ['Area', `${number(commune.areaKm2, 2)} km²`],
+    ['Density', commune.population ? `${number(commune.population / commune.areaKm2)} per km²` : '–'],
+    ...figureRows(commune.metrics),
+  ];
+}
+
 async function showCommune(region, code) {
   const commune = await getJson(`/regions/${encodeURIComponent(region)}/communes/${encodeURIComponent(code)}`, 'The commune\'s figures');
   if (state.selected) selectFeature(state.selected.id, false);
@@ -289,19 +368,6 @@ async function showCommune(region, code) {
   map.fitBounds([[w, s], [e, n]], { padding: 40, duration: 0 });
   document.getElementById('figures').hidden = false;
   document.getElementById('commune-name').textContent = commune.name;
-  const rows = [
-    ['Canton', commune.canton ?? '–'],
-    [`Population (1 Jan ${commune.populationYear ?? '–'})`, number(commune.population)],
-    ['Area', `${number(commune.areaKm2, 2)} km²`],
-    ['Density', commune.population ? `${number(commune.population / commune.areaKm2)} per km²` : '–'],
-  ];
-  // Each analysis's figures under its title; label, unit and decimals as the figure descriptions give them.
-  let kind = null;
-  for (const m of commune.metrics) {
-    if (m.kind !== kind) { kind = m.kind; rows.push([state.analyses?.[kind]?.title ?? kind, null]); }
-    rows.push([m.label, m.value == null ? '–' : `${number(m.value, m.decimals)}${m.unit ? (m.unit === '%' ? ' %' : ` ${m.unit}`) : ''}`]);
-  }
-  const figures = document.getElementById('commune-figures');
   // What each analysis's figures rest on (its run's inputs and their sources), one line per input, folded.
   const sources = (commune.sources ?? []).map(s => {
     const details = document.createElement('details');
@@ -315,15 +381,8 @@ async function showCommune(region, code) {
     return details;
   });
   document.getElementById('commune-sources').replaceChildren(...sources);
-  figures.replaceChildren(...rows.flatMap(([k, v]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    if (v === null) { dt.className = 'group'; return [dt]; }
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    return [dt, dd];
-  }));
   state.selected = commune;
+  await showUnit();
 }
 
 function setUpSearch() {
@@ -364,6 +423,9 @@ function setUpSearch() {
 
 map.on('load', async () => {
   setUpSearch();
+  for (const input of document.querySelectorAll('#unit-switch input')) {
+    input.addEventListener('change', () => { state.unitReady = false; showUnit().then(() => { state.unitReady = true; }, e => reportError(e.message)); });
+  }
   try {
     await addLayers();
   } catch (e) {

@@ -23,7 +23,11 @@ public sealed record CommuneGroupSummary(string Kind, string Code, string Name, 
 /// <param name="Aggregation">How it combined over the members: <c>sum</c> or <c>ratio</c> (as <c>/catalog</c> names it).</param>
 /// <param name="Value">Value: the sum over the members, or <c>scale × Σ numerator / Σ denominator</c> for a ratio.</param>
 /// <param name="Communes">Members that had the figure (for a ratio: both its parts).</param>
-public sealed record GroupFigure(string Kind, Guid RunId, string Metric, string Label, string? Unit, string Aggregation, double Value, int Communes);
+public sealed record GroupFigure(string Kind, Guid RunId, string Metric, string Label, string? Unit, string Aggregation, double Value, int Communes)
+{
+    /// <summary>Decimals to show (as the figure description gives them).</summary>
+    public int Decimals { get; init; } = 2;
+}
 
 /// <summary>A group with its figures.</summary>
 /// <param name="Group">The group.</param>
@@ -103,10 +107,24 @@ public sealed class GroupFigures(NpgsqlDataSource dataSource)
         var data = await LoadAsync(region, ct);
         var group = data.Groups.FirstOrDefault(g => g.Kind == kind && string.Equals(g.Summary.Code, code, StringComparison.OrdinalIgnoreCase))
             ?? throw new NotFoundException($"Region '{region}' has no {kind} '{code}'. Its groups: {string.Join(", ", data.Groups.Where(g => g.Kind != "commune").Select(g => $"{g.Kind}/{g.Summary.Code}"))}.");
+        return Figures(data, group);
+    }
+
+    /// <summary>Every group of a region (cantons, districts, spaces) with its figures, read at once.</summary>
+    /// <exception cref="NotFoundException">No such region.</exception>
+    public async Task<IReadOnlyList<GroupFiguresResult>> AllAsync(string region, CancellationToken ct)
+    {
+        var data = await LoadAsync(region, ct);
+        return [.. data.Groups.Where(g => g.Kind != "commune").Select(g => Figures(data, g))];
+    }
+
+    private static GroupFiguresResult Figures(RegionData data, Unit group)
+    {
         var figures = new List<GroupFigure>();
-        foreach (var (kind2, runId, figure) in data.Figures)
+        foreach (var (kind, runId, figure) in data.Figures)
             if (Aggregate(figure, group.CommuneIds, data.Values) is var (value, n) && n > 0)
-                figures.Add(new GroupFigure(kind2, runId, figure.Metric, figure.Label, figure.Unit, figure.Aggregation.ToString().ToLowerInvariant(), value, n));
+                figures.Add(new GroupFigure(kind, runId, figure.Metric, figure.Label, figure.Unit, figure.Aggregation.ToString().ToLowerInvariant(), value, n)
+                { Decimals = figure.Decimals });
         return new GroupFiguresResult(group.Summary, Sum(group.CommuneIds, data.Values, "population").Value, Sum(group.CommuneIds, data.Values, "area_km2").Value, figures);
     }
 

@@ -20,7 +20,7 @@ public sealed record GroupEntry(string Kind, string Code, string Name, string So
 /// matched by commune code, then by name (accents, case and punctuation ignored). Every group of the file replaces the
 /// group of the same region, kind and code, in one transaction; an unknown commune refuses the whole file.
 /// </summary>
-public sealed class GroupImporter(NpgsqlDataSource dataSource)
+public sealed class GroupImporter(NpgsqlDataSource dataSource, Features.GroupLayer groupLayer)
 {
     /// <summary>The kinds a file may hold (cantons come from the communes' own attribute).</summary>
     public static readonly IReadOnlyList<string> Kinds = ["district", "space"];
@@ -81,6 +81,8 @@ public sealed class GroupImporter(NpgsqlDataSource dataSource)
             }
         }
         await tx.CommitAsync(ct);
+        // The group figures layer: new outlines and member lists.
+        await groupLayer.RefreshAsync(region, ct);
         return new ImportReport(path, "groups", groups.Count, new Dictionary<string, int> { ["commune_groups"] = groups.Count, ["commune_group_members"] = members },
             [], [], stopwatch.Elapsed);
     }

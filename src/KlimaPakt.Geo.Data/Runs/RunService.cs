@@ -29,7 +29,7 @@ public sealed record RunRequest(string Kind, string Region, IReadOnlyList<string
 /// </summary>
 public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFactory<GeoDbContext> contexts, IEnumerable<IAnalysis> analyses,
     IRunPublishedNotifier notifier, ResultsOptions results, Import.ImportService imports, RunOptions options,
-    Microsoft.Extensions.Logging.ILogger<RunService>? logger = null) : IAsyncDisposable, IDisposable
+    Features.GroupLayer? groupLayer = null, Microsoft.Extensions.Logging.ILogger<RunService>? logger = null) : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, IAnalysis> _analyses = analyses.ToDictionary(a => a.Description.Kind, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _executing = new();
@@ -308,6 +308,16 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
             {
                 await SaveAsync(run, null, null, CancellationToken.None);
                 progress?.Report(new RunProgress(runId, "published", 100));
+                // The group figures layer follows the latest published runs (before the caches are told); the run stays
+                // published if that fails, the next publish or group import refreshes it.
+                try
+                {
+                    if (groupLayer is not null) await groupLayer.RefreshAsync(context.Region.Code, CancellationToken.None);
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+                {
+                    if (logger is not null) LogGroupLayer(logger, run.Id, e);
+                }
                 await notifier.RunPublishedAsync(run.Id, run.Kind, CancellationToken.None);
             }
             catch (Exception e) when (IsDatabaseUnavailable(e))
@@ -349,6 +359,9 @@ public sealed partial class RunService(NpgsqlDataSource dataSource, IDbContextFa
 
     [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Warning, "Run {RunId} is published; its log or the cache eviction after it failed")]
     private static partial void LogAfterPublish(Microsoft.Extensions.Logging.ILogger logger, Guid runId, Exception exception);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Warning, "Run {RunId} is published; refreshing the group figures layer after it failed")]
+    private static partial void LogGroupLayer(Microsoft.Extensions.Logging.ILogger logger, Guid runId, Exception exception);
 
     /// <summary>Puts a run whose worker is stopping back in the queue, as if it had not started (nothing of it was published).</summary>
     private async Task<bool> RequeueAsync(AnalysisRun run)

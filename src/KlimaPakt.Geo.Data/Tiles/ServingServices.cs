@@ -19,6 +19,8 @@ public static class ServingServices
         services.TryAddSingleton<CommuneFigures>();
         services.TryAddSingleton<LayerStyles>();
         services.TryAddSingleton<IRunPublishedNotifier, NoRunPublishedNotifier>();
+        services.AddPublishedLayer(GroupLayer.Layer);
+        services.TryAddSingleton<Reports.ReportService>();
         return services;
     }
 

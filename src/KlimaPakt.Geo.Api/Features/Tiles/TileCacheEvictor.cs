@@ -1,5 +1,6 @@
 using KlimaPakt.Geo.Api.Features.Health;
 using KlimaPakt.Geo.Core.Layers;
+using KlimaPakt.Geo.Data.Features;
 using KlimaPakt.Geo.Data.Publishing;
 using KlimaPakt.Geo.Data.Tiles;
 using Microsoft.AspNetCore.OutputCaching;
@@ -18,6 +19,7 @@ public sealed partial class TileCacheEvictor(IOutputCacheStore store, LayerRegis
     {
         await store.EvictByTagAsync("run:" + runId, cancellationToken);
         foreach (var layer in layers.OfRunKind(kind)) await EvictLayerAsync(layer.Name, cancellationToken);
+        await EvictLayerAsync(GroupLayer.Name, cancellationToken); // its figures follow the latest runs
         LogPublished(logger, runId, kind);
     }
 
@@ -98,7 +100,7 @@ internal sealed partial class DataChangeWatcher(NpgsqlDataSource dataSource, Mig
             IEnumerable<string> affected = target switch
             {
                 "osm" => InputLayer.All.Select(l => l.Name).Append(LayerRegistry.CommunesLayer),
-                "communes" or "population" => [LayerRegistry.CommunesLayer],
+                "communes" or "population" => [LayerRegistry.CommunesLayer, GroupLayer.Name],
                 _ => [target],
             };
             foreach (var layer in affected) await evictor.EvictLayerAsync(layer, ct);

@@ -120,6 +120,7 @@ public static class TilesApi
         return TypedResults.Ok(new
         {
             communes_layer = LayerRegistry.CommunesLayer,
+            groups_layer = GroupLayer.Name,
             tiles,
             analyses = AnalysisServices.Descriptions.Select(d => new
             {
