@@ -10,19 +10,33 @@ internal static class ExportCommands
 {
     public static Command Create()
     {
-        var run = new Argument<Guid>("run") { Description = "Id of a published run" };
+        var run = new Argument<Guid>("id") { Description = "Id of a published run, or of a batch study whose runs are all published" };
         var output = new Option<string>("--out") { Description = "Folder to write into (created when missing)", Required = true };
         var command = new Command("export",
-            "Export a published run: one GeoPackage with every result table, its rasters as Cloud-Optimised GeoTIFFs, the per-commune figures as CSV.")
+            "Export a published run: one GeoPackage with every result table, its rasters as Cloud-Optimised GeoTIFFs, the per-commune figures as CSV. " +
+            "A study: each of its runs so, in a folder per item, and study.csv listing them.")
             { run, output };
         command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) =>
         {
-            var export = await s.GetRequiredService<RunExporter>().ExportAsync(p.GetValue(run), p.GetValue(output)!, ct);
-            AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {export.GeoPackage}: {string.Join(", ", export.FeatureCounts.Select(c => $"{c.Key} {c.Value:N0}"))}");
-            foreach (var r in export.Rasters) AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {r}");
-            AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {export.CommuneCsv}");
+            var id = p.GetValue(run);
+            var studies = s.GetRequiredService<StudyExporter>();
+            if (await studies.IsStudyAsync(id, ct))
+            {
+                var study = await studies.ExportAsync(id, p.GetValue(output)!, ct);
+                foreach (var r in study.Runs) Print(r.Key + ": ", r.Export);
+                AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {study.Index}: study '{study.Name}', {study.Runs.Count} runs");
+                return;
+            }
+            Print("", await s.GetRequiredService<RunExporter>().ExportAsync(id, p.GetValue(output)!, ct));
         }, ct));
         return command;
+    }
+
+    private static void Print(string prefix, RunExport export)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {prefix}{export.GeoPackage}: {string.Join(", ", export.FeatureCounts.Select(c => $"{c.Key} {c.Value:N0}"))}");
+        foreach (var r in export.Rasters) AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {r}");
+        AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {export.CommuneCsv}");
     }
 
     public static Command Compare()

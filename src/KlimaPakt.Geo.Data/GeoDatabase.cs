@@ -73,6 +73,7 @@ public static class GeoDatabase
         services.AddSingleton<Features.RunComparison>();
         services.AddSingleton<Runs.StudyService>();
         services.AddSingleton(_ => new Exports.RunExporter(dataSource, connectionString));
+        services.AddSingleton<Exports.StudyExporter>();
         services.AddSingleton<Analyses.BoreholeQuery>();
         services.AddAnalyses();
         return services;

@@ -86,7 +86,7 @@ internal static class BatchCommand
                 AnsiConsole.MarkupLineInterpolated($"{failed.Count} of {final.Runs.Count} runs did not publish; run the same file again to queue them again.");
                 return RunsFailed;
             }
-            AnsiConsole.MarkupLineInterpolated($"[green]✓[/] study {final.Name}: all {final.Runs.Count} runs published");
+            AnsiConsole.MarkupLineInterpolated($"[green]✓[/] study {final.Name}: all {final.Runs.Count} runs published (hand-over: klimapakt export {final.Id} --out DIR)");
             return 0;
         }, ct));
         return command;

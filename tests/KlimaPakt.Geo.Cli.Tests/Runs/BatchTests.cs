@@ -37,6 +37,9 @@ public sealed partial class BatchTests(BatchDatabaseFixture fixture) : IClassFix
 
     private Task<T> ScalarAsync<T>(string sql) => fixture.Db.ScalarAsync<T>(sql);
 
+    private KlimapaktProcess Export(string study, string folder) =>
+        new(fixture.Db.ConnectionString, Path.Combine(_folder, "results"), "export", study, "--out", folder);
+
     /// <summary>Study item → (run id, status, executions) of every run of the study named <paramref name="name"/>.</summary>
     private async Task<List<(string Item, Guid Run, string Status, int Executions)>> RunsOfAsync(string name)
     {
@@ -122,6 +125,23 @@ public sealed partial class BatchTests(BatchDatabaseFixture fixture) : IClassFix
             Assert.Empty(ExecutedBy(again));
         }
         Assert.Equal(6, (await RunsOfAsync("Unterland three kinds")).Count);
+
+        // The finished study handed over in one command: a folder per item with its run's export, study.csv the index.
+        var studyId = await ScalarAsync<Guid>("SELECT id FROM studies WHERE name = 'Unterland three kinds'");
+        var handOver = Path.Combine(_folder, "hand-over");
+        using (var export = Export(studyId.ToString(), handOver))
+            Assert.True(await export.ExitAsync() == 0, export.Output);
+        var index = File.ReadAllLines(Path.Combine(handOver, "study.csv"));
+        Assert.Equal("item,kind,target,variant,run_id,folder", index[0]);
+        Assert.Equal(6, index.Length - 1);
+        foreach (var (item, run, _, _) in runs)
+        {
+            var line = Assert.Single(index, l => l.Contains(run.ToString(), StringComparison.Ordinal));
+            var folder = line[(line.LastIndexOf(',') + 1)..];
+            Assert.StartsWith(item.Split(':')[0] + "_", folder, StringComparison.Ordinal);
+            Assert.Single(Directory.GetFiles(Path.Combine(handOver, folder), "*.gpkg"));
+            Assert.Single(Directory.GetFiles(Path.Combine(handOver, folder), "*.csv"));
+        }
     }
 
     [Fact]
@@ -145,6 +165,16 @@ public sealed partial class BatchTests(BatchDatabaseFixture fixture) : IClassFix
         var published = before.Where(r => r.Status == "Published").ToList();
         var killed = Assert.Single(before, r => r.Status == "Running");
         Assert.InRange(published.Count, 1, 3);
+
+        // An unfinished study is not exported: exit 2 naming the item, nothing written.
+        var notFinished = Path.Combine(_folder, "not-finished");
+        using (var export = Export((await ScalarAsync<Guid>($"SELECT id FROM studies WHERE name = '{name}'")).ToString(), notFinished))
+        {
+            Assert.True(await export.ExitAsync() == 2, export.Output);
+            Assert.Contains("not published", export.Output);
+            Assert.Contains(killed.Item, export.Output);
+        }
+        Assert.False(Directory.Exists(notFinished));
 
         using (var resume = Batch(path, "--concurrency", "1"))
         {
