@@ -51,7 +51,8 @@ public sealed class ScaleOutTests : IAsyncLifetime
             // Distinct parameters, so each run is its own computation (and its own result hash).
             using var response = await clients[i % 2].PostAsJsonAsync("/runs", new
             {
-                kind = "wind", region = "lu",
+                kind = "wind",
+                region = "lu",
                 parameters = new { cellSizeMeters = 50, outputCellSizeMeters = 50 * (i + 1), preset = "luxembourg-legal-minimum" },
             });
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
