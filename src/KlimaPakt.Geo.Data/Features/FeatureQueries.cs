@@ -168,10 +168,15 @@ public sealed class FeatureQueries(NpgsqlDataSource dataSource, RunLookup runs)
         var pairs = layer.Fields.Select(f => $"'{f.Name}', {f.Sql}").ToList();
         if (layer.IsRunScoped) pairs.Add("'run_id', t.run_id");
         if (layer.Fields.All(f => f.Name != "region")) pairs.Add("'region', r.code");
+        // PostgreSQL functions take at most 100 arguments: a layer of more than 50 fields (the group figures of every
+        // analysis) joins objects of 50 pairs as jsonb (whose key order is its own); the others keep their field order.
+        var properties = pairs.Count <= 50
+            ? $"json_build_object({string.Join(", ", pairs)})"
+            : "(" + string.Join(" || ", pairs.Chunk(50).Select(c => $"jsonb_build_object({string.Join(", ", c)})")) + ")::json";
         return $"""
             SELECT json_build_object('type', 'Feature', 'id', t.id,
               'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Transform(t.geom, {Srid.Wgs84})), {Decimals}, 0)::json,
-              'properties', json_build_object({string.Join(", ", pairs)}))::text
+              'properties', {properties})::text
             FROM {layer.Relation} AS t JOIN regions r ON r.id = t.region_id
             """;
     }
