@@ -27,15 +27,9 @@ out="${OUT:-$root/benchmarks/results/$(date -u +%F)-serving-mixed.md}"
 work="$(mktemp -d)"
 api=
 trap '[ -n "$api" ] && kill $api 2>/dev/null; rm -rf "$work"' EXIT
-[ "${NO_BUILD:-0}" = 1 ] || dotnet build "$root/src/KlimaPakt.Geo.Api" -c Release --nologo -v q >/dev/null
-KLIMAPAKT_DB="$db" ConnectionStrings__Geo="$db" Logging__LogLevel__Default=Warning Limits__ExpensiveReadsPerSecond=1000000 \
-  Limits__ExpensiveReadBurst=1000000 Runs__WorkerEnabled=false \
-  dotnet "$root/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" --urls "http://127.0.0.1:$port" \
-  --contentRoot "$root/src/KlimaPakt.Geo.Api" >"$work/api.log" 2>&1 &
-api=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 240); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fsS "$base/health" >/dev/null || { echo "API did not start:" >&2; cat "$work/api.log" >&2; exit 1; }
+. "$here/api.sh"
+start_api "$port" KLIMAPAKT_DB="$db" ConnectionStrings__Geo="$db" Limits__ExpensiveReadsPerSecond=1000000 \
+  Limits__ExpensiveReadBurst=1000000 Runs__WorkerEnabled=false
 
 # The path list: the tile benchmark's tiles (each region's latest run serves result tiles), one feature page per
 # collection and place, and the catalogue. Every path is probed once and must answer 200/204.
@@ -60,7 +54,6 @@ while read -r path; do
 done <"$work/mixed.txt"
 tiles=$(grep -c '^/tiles/' "$work/mixed.txt"); pages=$(grep -c '^/collections/' "$work/mixed.txt")
 
-rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$api/status"; }
 rows=""
 for c in $connections; do
   rss_before=$(rss)

@@ -26,14 +26,8 @@ work="$(mktemp -d)"
 api=
 trap '[ -n "$api" ] && kill $api 2>/dev/null; rm -rf "$work"' EXIT
 
-[ "${NO_BUILD:-0}" = 1 ] || dotnet build "$root/src/KlimaPakt.Geo.Api" -c Release --nologo -v q >/dev/null
-ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning \
-  dotnet "$root/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" --urls "http://127.0.0.1:$port" \
-  --contentRoot "$root/src/KlimaPakt.Geo.Api" >"$work/api.log" 2>&1 &
-api=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 240); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fsS "$base/health" >/dev/null || { echo "API did not start:" >&2; cat "$work/api.log" >&2; exit 1; }
+. "$here/api.sh"
+start_api "$port" ASPNETCORE_ENVIRONMENT=Development
 
 # The tile list, its zoom ranges from /catalog. A result tile is served from the latest published run of its layer's
 # kind (run_kind in /catalog) in the tile's region: the service's default (no ?run=) when that is the kind's latest

@@ -14,20 +14,11 @@ out="${OUT:-$root/benchmarks/results/$(date -u +%F)-service-memory.md}"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work="$(mktemp -d)"; api=; sampler=
 trap '[ -n "$sampler" ] && kill $sampler 2>/dev/null; [ -n "$api" ] && kill $api 2>/dev/null; rm -rf "$work"' EXIT
-if [ "${NO_BUILD:-0}" != 1 ]; then
-  dotnet build "$root/src/KlimaPakt.Geo.Api" -c Release --nologo -v q >/dev/null
-  dotnet build "$root/src/KlimaPakt.Geo.Cli" -c Release --nologo -v q >/dev/null
-fi
+[ "${NO_BUILD:-0}" = 1 ] || dotnet build "$root/src/KlimaPakt.Geo.Cli" -c Release --nologo -v q >/dev/null
 key=$(KLIMAPAKT_DB="$db" dotnet "$root/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll" keys create --name "memory benchmark $$" --role admin | grep -E '^kp_[A-Za-z0-9_-]+$' | head -1)
 [ -n "$key" ] || { echo "no key created" >&2; exit 1; }
-ConnectionStrings__Geo="$db" KLIMAPAKT_DB="$db" Logging__LogLevel__Default=Warning Results__Directory="$work/results" \
-  dotnet "$root/src/KlimaPakt.Geo.Api/bin/Release/net10.0/KlimaPakt.Geo.Api.dll" --urls "http://127.0.0.1:$port" \
-  --contentRoot "$root/src/KlimaPakt.Geo.Api" >"$work/api.log" 2>&1 &
-api=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 240); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fsS "$base/health" >/dev/null || { echo "API did not start:" >&2; cat "$work/api.log" >&2; exit 1; }
-rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$api/status"; }
+. "$here/api.sh"
+start_api "$port" ConnectionStrings__Geo="$db" KLIMAPAKT_DB="$db" Results__Directory="$work/results"
 ( while kill -0 $api 2>/dev/null; do echo "$(date +%s) $(rss)" >>"$work/rss"; sleep 1; done ) & sampler=$!
 sleep 3
 start=$(rss); rows=""

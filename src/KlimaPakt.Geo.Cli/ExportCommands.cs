@@ -19,10 +19,8 @@ internal static class ExportCommands
         command.SetAction((p, ct) => CliHost.RunAsync(async (s, ct) =>
         {
             var id = p.GetValue(run);
-            var studies = s.GetRequiredService<StudyExporter>();
-            if (await studies.IsStudyAsync(id, ct))
+            if (await s.GetRequiredService<StudyExporter>().ExportIfStudyAsync(id, p.GetValue(output)!, ct) is { } study)
             {
-                var study = await studies.ExportAsync(id, p.GetValue(output)!, ct);
                 foreach (var r in study.Runs) Print(r.Key + ": ", r.Export);
                 AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {study.Index}: study '{study.Name}', {study.Runs.Count} runs");
                 return;

@@ -108,6 +108,21 @@ public sealed class TestDatabase : IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// A hand-made region instead of the bundle, for tests that need runs to take a moment: region <c>lu</c> (EPSG:2169)
+    /// with <paramref name="count"/> (1 or 2) communes of 10 km × 10 km side by side, '0001' "Square" and '0002' "Other Square".
+    /// </summary>
+    public async Task InsertSquareCommunesAsync(int count = 1)
+    {
+        if (count is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(count), count, "1 or 2 squares");
+        await ExecuteAsync("INSERT INTO regions (code, name, srid) VALUES ('lu', 'Luxembourg', 2169)");
+        foreach (var (code, name, west) in new[] { ("0001", "Square", 70000), ("0002", "Other Square", 80000) }.Take(count))
+            await ExecuteAsync($"""
+                INSERT INTO communes (region_id, code, name, geom)
+                SELECT id, '{code}', '{name}', ST_Multi(ST_MakeEnvelope({west}, 60000, {west + 10000}, 70000, 2169)) FROM regions WHERE code = 'lu'
+                """);
+    }
+
     public async ValueTask DisposeAsync() => await Services.DisposeAsync();
 
     private static string FindRoot()

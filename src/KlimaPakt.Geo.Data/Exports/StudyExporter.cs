@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using KlimaPakt.Geo.Core.Errors;
 using KlimaPakt.Geo.Data.Entities;
 using KlimaPakt.Geo.Data.Runs;
 
@@ -19,14 +18,11 @@ public sealed record StudyExport(Guid StudyId, string Name, string Index, IReadO
 /// </summary>
 public sealed class StudyExporter(StudyService studies, RunExporter runs)
 {
-    /// <summary>Whether <paramref name="id"/> is a study (else it may be a run).</summary>
-    public async Task<bool> IsStudyAsync(Guid id, CancellationToken ct = default) => await studies.GetAsync(id, ct) is not null;
-
-    /// <exception cref="NotFoundException">No such study.</exception>
+    /// <summary>Exports study <paramref name="studyId"/> into <paramref name="directory"/>; null when there is no such study (the id may be a run's).</summary>
     /// <exception cref="RunNotPublishedException">A run of the study is not published (each one is named).</exception>
-    public async Task<StudyExport> ExportAsync(Guid studyId, string directory, CancellationToken ct = default)
+    public async Task<StudyExport?> ExportIfStudyAsync(Guid studyId, string directory, CancellationToken ct = default)
     {
-        var study = await studies.GetAsync(studyId, ct) ?? throw new NotFoundException($"Unknown study {studyId}.");
+        if (await studies.GetAsync(studyId, ct) is not { } study) return null;
         var unfinished = study.Runs.Where(r => r.Status != RunStatus.Published || r.RunId is null).ToList();
         if (unfinished.Count > 0)
             throw new RunNotPublishedException($"Study '{study.Name}' has {unfinished.Count} run(s) not published: " +

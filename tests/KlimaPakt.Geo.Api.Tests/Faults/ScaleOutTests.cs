@@ -22,11 +22,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("klimapakt_test_scaleout");
-        await _database.ExecuteAsync("""
-            INSERT INTO regions (code, name, srid) VALUES ('lu', 'Luxembourg', 2169);
-            INSERT INTO communes (region_id, code, name, geom)
-            SELECT id, '0001', 'Square', ST_Multi(ST_MakeEnvelope(70000, 60000, 80000, 70000, 2169)) FROM regions WHERE code = 'lu';
-            """);
+        await _database.InsertSquareCommunesAsync();
         _key = (await _database.Services.GetRequiredService<ApiKeyService>().CreateAsync("scale-out consultant", ApiRole.Consultant)).Secret;
     }
 

@@ -51,15 +51,19 @@ public sealed partial class FallbackOutputCacheStore(IOutputCacheStore shared, I
         if (await SharedReadyAsync(cancellationToken)) await ReplayMissedEvictionsAsync(cancellationToken);
     }
 
-    /// <summary>The shared store may be used: it is not in its back-off, and every eviction it missed is replayed.</summary>
+    /// <summary>
+    /// The shared store may be used: it is not in its back-off, and every eviction it missed is replayed. The first
+    /// call after a back-off replays even with none missed, so the shared store has answered before it is used again.
+    /// </summary>
     private async ValueTask<bool> SharedReadyAsync(CancellationToken cancellationToken)
     {
         if (UsingFallback) return false;
-        return _missedEvictions.IsEmpty || await ReplayMissedEvictionsAsync(cancellationToken);
+        return (_missedEvictions.IsEmpty && Volatile.Read(ref _down) == 0) || await ReplayMissedEvictionsAsync(cancellationToken);
     }
 
     private async ValueTask<bool> ReplayMissedEvictionsAsync(CancellationToken cancellationToken)
     {
+        if (_missedEvictions.IsEmpty && !await AnswersAsync(cancellationToken)) return false;
         foreach (var tag in _missedEvictions.Keys)
         {
             try
@@ -75,6 +79,21 @@ public sealed partial class FallbackOutputCacheStore(IOutputCacheStore shared, I
         }
         if (Interlocked.Exchange(ref _down, 0) == 1) LogRecovered(logger);
         return true;
+    }
+
+    /// <summary>Whether the shared store answers (a look-up of a key no entry has), within the timeout.</summary>
+    private async ValueTask<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WithTimeout(shared.GetAsync("klimapakt-fallback-probe", cancellationToken), cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (IsSharedFailure(e, cancellationToken))
+        {
+            MarkDown(e);
+            return false;
+        }
     }
 
     private async ValueTask<T> WithTimeout<T>(ValueTask<T> operation, CancellationToken cancellationToken) =>

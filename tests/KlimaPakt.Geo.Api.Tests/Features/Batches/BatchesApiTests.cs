@@ -24,12 +24,8 @@ public sealed class BatchDatabaseFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("klimapakt_test_batches_api");
+        await Database.InsertSquareCommunesAsync(2);
         await Database.ExecuteAsync("""
-            INSERT INTO regions (code, name, srid) VALUES ('lu', 'Luxembourg', 2169);
-            INSERT INTO communes (region_id, code, name, geom)
-            SELECT id, '0001', 'Square', ST_Multi(ST_MakeEnvelope(70000, 60000, 80000, 70000, 2169)) FROM regions WHERE code = 'lu';
-            INSERT INTO communes (region_id, code, name, geom)
-            SELECT id, '0002', 'Other Square', ST_Multi(ST_MakeEnvelope(80000, 60000, 90000, 70000, 2169)) FROM regions WHERE code = 'lu';
             INSERT INTO commune_groups (region_id, kind, code, name, source)
             SELECT id, 'space', 'squares', 'The squares', 'test data' FROM regions WHERE code = 'lu';
             INSERT INTO commune_group_members (group_id, commune_id) SELECT g.id, c.id FROM commune_groups g, communes c;

@@ -23,12 +23,7 @@ public sealed class SmallDatabaseFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("klimapakt_test_limits");
-        await using (var command = Database.DataSource.CreateCommand("""
-            INSERT INTO regions (code, name, srid) VALUES ('lu', 'Luxembourg', 2169);
-            INSERT INTO communes (region_id, code, name, geom)
-            SELECT id, '0001', 'Square', ST_Multi(ST_MakeEnvelope(70000, 60000, 80000, 70000, 2169)) FROM regions WHERE code = 'lu';
-            """))
-            await command.ExecuteNonQueryAsync();
+        await Database.InsertSquareCommunesAsync();
         var keys = Database.Services.GetRequiredService<ApiKeyService>();
         ConsultantKey = (await keys.CreateAsync("limits consultant", ApiRole.Consultant)).Secret;
         OtherConsultantKey = (await keys.CreateAsync("limits other", ApiRole.Consultant)).Secret;
