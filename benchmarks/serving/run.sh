@@ -101,12 +101,12 @@ measure() { # $1 = group (input | result)
     IFS=',' read -ra names <<<"$layers"
     for name in "${names[@]}"; do
       [ -f "$work/$name.sql" ] || curl -fsS "$base/tiles/$name/sql" >"$work/$name.sql"
-      printf '%s;\n' "$(sed -e "s/\$1/$z/g; s/\$2/$x/g; s/\$3/$y/g; s/\$4/'$run4'/g" "$work/$name.sql")" >>"$work/$g.once.sql"
+      printf '%s;\n' "$(sed -e "s/\$1/$z/g; s/\$2/$x/g; s/\$3/$y/g; s/\$4/'{$run4}'/g" "$work/$name.sql")" >>"$work/$g.once.sql"
     done
   done <"$work/$g.runs"
   read -r n empty bytes bmean bmax largest < <(python3 "$here/stats.py" bytes <"$work/$g.bytes")
   { echo '\timing on'; echo '\o /dev/null'; for _ in $(seq 1 "$repeat"); do cat "$work/$g.once.sql"; done; } >"$work/$g.raw.sql"
-  psql "$pg" -X -q -v ON_ERROR_STOP=1 -f "$work/$g.raw.sql" >"$work/$g.raw.out" 2>&1
+  psql "$pg" -X -q -v ON_ERROR_STOP=1 -f "$work/$g.raw.sql" >"$work/$g.raw.out" 2>&1 || { echo "raw $g statements failed:" >&2; grep -m3 ERROR "$work/$g.raw.out" >&2; exit 1; }
   read -r raw_n raw_mean raw_p50 raw_p99 < <(python3 "$here/stats.py" <"$work/$g.raw.out")
   # Cold: one connection, every request a cache miss (same statements as raw, plus HTTP and the cache lookup).
   run_wrk "$list" 1 1 >"$work/cold.txt"; read -r cold_rps cold_p50 cold_p99 cold_mean <"$work/cold.txt"
