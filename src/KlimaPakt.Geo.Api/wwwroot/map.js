@@ -218,6 +218,7 @@ async function addLayers() {
   });
   specs.sort((a, b) => a.rank - b.rank);
   for (const { rank, ...layer } of specs) map.addLayer(layer);
+  filterAnalysisGroupLayers();
   setUpTooltip(catalog, specs);
 
   // The list: the input layers, then each analysis under its title, in catalogue order.
@@ -308,7 +309,16 @@ function showGroupLayer(kind, code) {
   map.setLayoutProperty(fill, 'visibility', 'visible');
 }
 
+// Each analysis's group layer shows one kind of group at a time, the switch's (cantons while it is on the commune).
+function filterAnalysisGroupLayers() {
+  const kind = unit() === 'commune' ? 'canton' : unit();
+  for (const name of Object.values(state.catalog?.group_layers ?? {})) {
+    if (map.getLayer(`${name}:fill`)) map.setFilter(`${name}:fill`, ['==', ['get', 'kind'], kind]);
+  }
+}
+
 async function showUnit() {
+  filterAnalysisGroupLayers();
   const commune = state.selected;
   if (!commune) return;
   const kind = unit();

@@ -20,6 +20,7 @@ public static class ServingServices
         services.TryAddSingleton<LayerStyles>();
         services.TryAddSingleton<IRunPublishedNotifier, NoRunPublishedNotifier>();
         services.AddPublishedLayer(GroupLayer.Layer);
+        foreach (var layer in GroupLayer.AnalysisLayers) services.AddPublishedLayer(layer);
         services.TryAddSingleton<Reports.ReportService>();
         return services;
     }

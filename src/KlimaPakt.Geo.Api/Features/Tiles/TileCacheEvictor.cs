@@ -19,7 +19,7 @@ public sealed partial class TileCacheEvictor(IOutputCacheStore store, LayerRegis
     {
         await store.EvictByTagAsync("run:" + runId, cancellationToken);
         foreach (var layer in layers.OfRunKind(kind)) await EvictLayerAsync(layer.Name, cancellationToken);
-        await EvictLayerAsync(GroupLayer.Name, cancellationToken); // its figures follow the latest runs
+        foreach (var name in GroupLayer.Names) await EvictLayerAsync(name, cancellationToken); // their figures follow the latest runs
         LogPublished(logger, runId, kind);
     }
 
@@ -100,7 +100,7 @@ internal sealed partial class DataChangeWatcher(NpgsqlDataSource dataSource, Mig
             IEnumerable<string> affected = target switch
             {
                 "osm" => InputLayer.All.Select(l => l.Name).Append(LayerRegistry.CommunesLayer),
-                "communes" or "population" => [LayerRegistry.CommunesLayer, GroupLayer.Name],
+                "communes" or "population" => [LayerRegistry.CommunesLayer, .. GroupLayer.Names],
                 _ => [target],
             };
             foreach (var layer in affected) await evictor.EvictLayerAsync(layer, ct);

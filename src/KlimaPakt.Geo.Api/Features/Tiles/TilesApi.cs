@@ -121,6 +121,7 @@ public static class TilesApi
         {
             communes_layer = LayerRegistry.CommunesLayer,
             groups_layer = GroupLayer.Name,
+            group_layers = GroupLayer.AnalysisLayers.ToDictionary(l => l.RunKind!, l => l.Name),
             tiles,
             analyses = AnalysisServices.Descriptions.Select(d => new
             {

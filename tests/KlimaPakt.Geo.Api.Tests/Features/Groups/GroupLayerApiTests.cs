@@ -92,4 +92,58 @@ public sealed class GroupLayerApiTests(ApiFixture fixture)
         var catalog = await _client.GetFromJsonAsync<JsonElement>("/catalog");
         Assert.Equal(GroupLayer.Name, catalog.GetProperty("groups_layer").GetString());
     }
+
+    /// <summary>Latest published run of <paramref name="kind"/> in Luxembourg.</summary>
+    private Task<Guid> LatestLuRunAsync(string kind) => fixture.ScalarAsync<Guid>($"""
+        SELECT id FROM analysis_runs WHERE kind = '{kind}' AND status = 'Published' AND region_id = (SELECT id FROM regions WHERE code = 'lu')
+        ORDER BY published_at DESC LIMIT 1
+        """);
+
+    [Theory]
+    [InlineData("ev", "ev_covered_pct", "ev_covered_population", "geothermal_supply_gwh")]
+    [InlineData("geothermal", "geothermal_coverage_pct", "heat_demand_gwh", "ev_chargers")]
+    public async Task AnalysisLayer_Nordstad_ThatAnalysisFiguresOnly_AsCollectionAndTile(string kind, string styled, string additive, string other)
+    {
+        await fixture.RunAnalysesAsync();
+        var name = GroupLayer.NameOf(kind);
+        var catalog = await _client.GetFromJsonAsync<JsonElement>("/catalog");
+        Assert.Equal(name, catalog.GetProperty("group_layers").GetProperty(kind).GetString());
+        var info = catalog.GetProperty("tiles").GetProperty(name);
+        Assert.Equal(kind, info.GetProperty("run_kind").GetString());
+        // Coloured like the analysis's commune layer, by the group's value of the same figure.
+        Assert.Equal("graduated", info.GetProperty("style").GetProperty("kind").GetString());
+        Assert.Equal(styled, info.GetProperty("style").GetProperty("field").GetString());
+        var fields = info.GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToList();
+        Assert.Contains(additive, fields);
+        Assert.DoesNotContain(other, fields);
+
+        // The collection: one feature per group, the figures of the group API, from the latest run of that kind.
+        var items = await _client.GetFromJsonAsync<JsonElement>($"/collections/{name}/items?kind=space&code=nordstad");
+        var p = Assert.Single(items.GetProperty("features").EnumerateArray()).GetProperty("properties");
+        var run = await LatestLuRunAsync(kind);
+        Assert.Equal(run.ToString(), p.GetProperty("run_" + kind).GetString());
+        Assert.False(p.TryGetProperty(other, out _));
+        Assert.Equal(await SumAsync(additive, "space", "nordstad"), p.GetProperty(additive).GetDouble(), 6);
+        var group = await _client.GetFromJsonAsync<JsonElement>("/regions/lu/groups/space/nordstad");
+        var figures = group.GetProperty("figures").EnumerateArray().Where(f => f.GetProperty("kind").GetString() == kind).ToList();
+        Assert.NotEmpty(figures);
+        foreach (var f in figures) Assert.Equal(f.GetProperty("value").GetDouble(), p.GetProperty(f.GetProperty("metric").GetString()!).GetDouble(), 9);
+        // Every group with a run of the kind is in it (cantons, districts and cooperation spaces alike), no other.
+        var all = await _client.GetFromJsonAsync<JsonElement>($"/collections/{name}/items?limit=1000");
+        var expected = await fixture.ScalarAsync<long>($"SELECT count(*) FROM results.group_figures WHERE runs ? '{kind}'");
+        Assert.True(expected > 10);
+        Assert.Equal(expected, all.GetProperty("features").GetArrayLength());
+
+        // The tile at zoom 10 over Nordstad carries the group with the same figure.
+        var centre = await fixture.ScalarAsync<string>(
+            $"SELECT ST_X(c) || ' ' || ST_Y(c) FROM (SELECT ST_Transform(ST_PointOnSurface(geom), 4326) AS c FROM results.group_figures WHERE code = 'nordstad') x");
+        var lonLat = centre.Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var (x, y) = ReportService.TileOf(lonLat[0], lonLat[1], 10);
+        using var response = await _client.GetAsync($"/tiles/{name}/10/{x}/{y}.pbf");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var tile = new MapboxTileReader().Read(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), new TileDefinition(x, y, 10));
+        var nordstad = Assert.Single(Assert.Single(tile.Layers, l => l.Name == name).Features, f => (string)f.Attributes["code"] == "nordstad");
+        Assert.Equal(p.GetProperty(styled).GetDouble(), Convert.ToDouble(nordstad.Attributes[styled], CultureInfo.InvariantCulture), 6);
+        Assert.False(nordstad.Attributes.Exists(other));
+    }
 }
