@@ -63,9 +63,28 @@ public static class GeoTiff
     /// <param name="resampling">Resampling method.</param>
     public static Raster<float> ReadOnto(string path, GridSpec grid, Resampling resampling)
     {
-        using var r = GeoTiffReader.OpenOnto(path, grid, resampling);
+        // Resampling (GDAL's warp kernel, one thread per dataset) costs ~100 ns a cell: strips are resampled on all
+        // cores, each worker through its own warped dataset (a GDAL dataset is used by one thread at a time); every
+        // cell is computed alone, so the cells are those of one reader.
+        var strips = RowStrips.Of(grid.Height, RowStrips.RowsFor(grid.Width)).ToArray();
         var raster = new Raster<float>(grid, zeroed: false);
-        ReadAll(grid, (row, n) => r.ReadRows(row, n, raster.Rows(row, n)));
+        int next = -1;
+        try
+        {
+            Parallel.For(0, Math.Clamp(Environment.ProcessorCount, 1, strips.Length), _ =>
+            {
+                using var r = GeoTiffReader.OpenOnto(path, grid, resampling);
+                for (int i; (i = Interlocked.Increment(ref next)) < strips.Length;)
+                {
+                    var (row, n) = strips[i];
+                    r.ReadRows(row, n, raster.Rows(row, n));
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<RasterFileException>().FirstOrDefault() is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
         return raster;
     }
 
