@@ -131,7 +131,7 @@ public static class TilesApi
                 inputs = d.Inputs.Select(i => i.Name),
                 attribution = d.Attribution,
                 parameters = d.Defaults,
-                layers = d.Layers.Select(l => l.Name),
+                layers = d.Layers.Select(l => l.Name).Append(GroupLayer.NameOf(d.Kind)),
                 figures = d.Figures.Select(f => new
                 {
                     metric = f.Metric,
