@@ -129,7 +129,22 @@ public static partial class RasterKernels
     {
         // The same overlapping-tail scheme as MapChunk: the last full vector is computed before the loop stores
         // anything, so in-place calls (dst == lambda or dst == t0) still read the original inputs.
-        if (path == KernelPath.Vector512 && n >= Vector512<float>.Count)
+        if (path == KernelPath.Vector512 && n >= StreamingStoreCells && !Overlaps(dst, lambda, n) && !Overlaps(dst, t0, n))
+        {
+            // A large output that aliases no input: written with non-temporal stores, which skip reading each output
+            // line before it is overwritten (12 instead of 16 bytes of memory traffic a cell). The first vector is
+            // stored unaligned, the loop starts at the next 64-byte boundary, the overlapping last vector goes last.
+            int w = Vector512<float>.Count;
+            Vector512<float> last = op.Invoke(Vector512.Load(lambda + n - w), Vector512.Load(t0 + n - w));
+            op.Invoke(Vector512.Load(lambda), Vector512.Load(t0)).Store(dst);
+            int i = (int)((64 - ((nint)dst & 63)) & 63) / sizeof(float);
+            if (i == 0) i = w;
+            for (; i <= n - w; i += w)
+                System.Runtime.Intrinsics.X86.Avx512F.StoreAlignedNonTemporal(dst + i, op.Invoke(Vector512.Load(lambda + i), Vector512.Load(t0 + i)));
+            System.Runtime.Intrinsics.X86.Sse.StoreFence();
+            last.Store(dst + n - w);
+        }
+        else if (path == KernelPath.Vector512 && n >= Vector512<float>.Count)
         {
             int w = Vector512<float>.Count;
             Vector512<float> last = op.Invoke(Vector512.Load(lambda + n - w), Vector512.Load(t0 + n - w));
@@ -150,6 +165,12 @@ public static partial class RasterKernels
             for (int i = 0; i < n; i++) dst[i] = op.Invoke(lambda[i], t0[i]);
         }
     }
+
+    /// <summary>Chunks at least this long (4 MiB of output) are written with non-temporal stores: smaller ones are
+    /// likely read again from cache soon.</summary>
+    private const int StreamingStoreCells = 1 << 20;
+
+    private static unsafe bool Overlaps(float* a, float* b, int n) => a < b + n && b < a + n;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see OverlayChunk
     private static unsafe void GPotSeasonChunk(float* lambda, float* t0, float* tc, float* dst, int n, GPotSeasonOperator op,

@@ -59,6 +59,35 @@ public class GPotTests
         }
     }
 
+    /// <summary>
+    /// A chunk of 2²⁰ cells or more with an output of its own is written with non-temporal stores from the first
+    /// 64-byte boundary: at every misalignment of the output, on one core (one chunk) and on all, the cells equal the
+    /// ordinary stores' (the in-place call, which never streams) and the scalar reference.
+    /// </summary>
+    [Fact]
+    public void GPotPower_LargeOutput_StreamingStores_MatchScalarAndInPlace()
+    {
+        int n = (1 << 20) + 37;
+        var lambda = Values(n, 7, 0.3f, 4.5f); // the range where float G.POT holds 1e-5 (see the season kernel)
+        var t0 = Values(n, 8, 5f, 15f);
+        var expected = new float[n];
+        RasterKernels.GPotPower(lambda, t0, expected, Defaults, KernelPath.Scalar, false);
+        var inPlace = (float[])lambda.Clone();
+        RasterKernels.GPotPower(inPlace, t0, inPlace, Defaults, KernelPath.Best, false);
+        AssertRelative(expected, inPlace, 1e-5, "in place");
+        var buffer = new float[n + 16];
+        foreach (bool allCores in new[] { false, true })
+            for (int offset = 0; offset < 16; offset += 5)
+            {
+                Array.Fill(buffer, -1f);
+                var actual = buffer.AsSpan(offset, n);
+                RasterKernels.GPotPower(lambda, t0, actual, Defaults, KernelPath.Best, allCores);
+                for (int i = 0; i < n; i++)
+                    Assert.True(inPlace[i].Equals(actual[i]), $"offset {offset}, all cores {allCores}, cell {i}: {actual[i]} vs {inPlace[i]}");
+                Assert.True(buffer.AsSpan(0, offset).ToArray().All(v => v == -1f) && buffer.AsSpan(offset + n).ToArray().All(v => v == -1f), "wrote outside");
+            }
+    }
+
     [Fact]
     public void GPotPower_InPlace_MatchesOutOfPlace()
     {
