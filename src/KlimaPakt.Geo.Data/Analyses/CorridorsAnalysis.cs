@@ -28,7 +28,7 @@ public sealed class CorridorsAnalysis : IAnalysis
     /// <summary>Label of black-trame outputs whose light is the proxy from built-up land and buildings, never measured light.</summary>
     public const string ProxyLight = LightSources.Proxy;
 
-    private sealed record Notes(IReadOnlyDictionary<string, string> ByTrame)
+    internal sealed record Notes(IReadOnlyDictionary<string, string> ByTrame)
     {
         public string Of(string trame) => ByTrame.GetValueOrDefault(trame, "");
     }
@@ -209,35 +209,7 @@ public sealed class CorridorsAnalysis : IAnalysis
         var communes = await context.CommunesAsync(connection, ct);
         var envelope = communes.Envelope;
         var grid = GridSpec.Covering(region.Srid, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, p.CellSizeMeters);
-        var area = communes.Extent;
-
-        async Task<List<Geometry>> Geometries(string sql)
-        {
-            var list = new List<Geometry>();
-            await foreach (var g in Read(connection, sql, ct, r => r.GetFieldValue<Geometry>(0), region.Id, area)) list.Add(g);
-            return list;
-        }
-        async Task<List<ClassedFeature>> Classed(string sql)
-        {
-            var list = new List<ClassedFeature>();
-            await foreach (var f in Read(connection, sql, ct, r => new ClassedFeature(r.GetFieldValue<Geometry>(0), r.GetString(1)), region.Id, area)) list.Add(f);
-            return list;
-        }
-        var inputs = new CorridorInputs
-        {
-            Grid = grid,
-            Communes = [.. communes.All.Select(c => (c.Id, c.Boundary))],
-            LandCover = await Classed("SELECT geom, class FROM land_cover WHERE region_id = $1 AND class IS NOT NULL AND geom && $2 ORDER BY id"),
-            WaterBodies = await Geometries("SELECT geom FROM water_bodies WHERE region_id = $1 AND geom && $2 ORDER BY id"),
-            Waterways = await Geometries("SELECT geom FROM waterways WHERE region_id = $1 AND geom && $2 AND coalesce(class, '') <> 'dam' ORDER BY id"),
-            ProtectedAreas = await Geometries("SELECT geom FROM protected_areas WHERE region_id = $1 AND geom && $2 ORDER BY id"),
-            Buildings = await Geometries("SELECT geom FROM buildings WHERE region_id = $1 AND geom && $2 ORDER BY id"),
-            Roads = await Classed("SELECT geom, class FROM roads WHERE region_id = $1 AND class IS NOT NULL AND geom && $2 ORDER BY id"),
-            Railways = await Geometries("SELECT geom FROM railways WHERE region_id = $1 AND geom && $2 AND coalesce(class, 'rail') <> 'platform' ORDER BY id"),
-            StreetLamps = await Geometries("SELECT geom FROM street_lamps WHERE region_id = $1 AND geom && $2 ORDER BY id"),
-            NightRadiance = context.RasterPath("night_radiance") is { } radiance ? GeoTiff.ReadOnto(radiance, grid, Resampling.Bilinear).Cells : null,
-            FullLightRadiance = p.FullLightRadiance,
-        };
+        var inputs = await ReadInputsAsync(context, connection, communes, grid, p.FullLightRadiance, ct);
         var notes = await InputNotesAsync(connection, region, inputs, ct);
         context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.All.Count} communes; " +
             $"land cover {inputs.LandCover.Count}, water bodies {inputs.WaterBodies.Count}, water courses {inputs.Waterways.Count}, protected areas " +
@@ -269,6 +241,45 @@ public sealed class CorridorsAnalysis : IAnalysis
             if (t.PinchPointCurrent is { } current) output.Raster($"pinch_points_{t.Trame}", path => GeoTiff.Write(path, current));
         }
         return output;
+    }
+
+    /// <summary>
+    /// The corridors' inputs on <paramref name="grid"/>: the communes run and the land-cover, water, protected-area,
+    /// building, road, railway and street-lamp layers around them, and the night-radiance raster where one is named
+    /// (run input <c>night_radiance</c>). Shared with the connectivity run, which uses the same landscape.
+    /// </summary>
+    internal static async Task<CorridorInputs> ReadInputsAsync(RunContext context, Npgsql.NpgsqlConnection connection, RunCommunes communes, GridSpec grid,
+        double fullLightRadiance, CancellationToken ct)
+    {
+        var region = context.Region;
+        var area = communes.Extent;
+        async Task<List<Geometry>> Geometries(string sql)
+        {
+            var list = new List<Geometry>();
+            await foreach (var g in Read(connection, sql, ct, r => r.GetFieldValue<Geometry>(0), region.Id, area)) list.Add(g);
+            return list;
+        }
+        async Task<List<ClassedFeature>> Classed(string sql)
+        {
+            var list = new List<ClassedFeature>();
+            await foreach (var f in Read(connection, sql, ct, r => new ClassedFeature(r.GetFieldValue<Geometry>(0), r.GetString(1)), region.Id, area)) list.Add(f);
+            return list;
+        }
+        return new CorridorInputs
+        {
+            Grid = grid,
+            Communes = [.. communes.All.Select(c => (c.Id, c.Boundary))],
+            LandCover = await Classed("SELECT geom, class FROM land_cover WHERE region_id = $1 AND class IS NOT NULL AND geom && $2 ORDER BY id"),
+            WaterBodies = await Geometries("SELECT geom FROM water_bodies WHERE region_id = $1 AND geom && $2 ORDER BY id"),
+            Waterways = await Geometries("SELECT geom FROM waterways WHERE region_id = $1 AND geom && $2 AND coalesce(class, '') <> 'dam' ORDER BY id"),
+            ProtectedAreas = await Geometries("SELECT geom FROM protected_areas WHERE region_id = $1 AND geom && $2 ORDER BY id"),
+            Buildings = await Geometries("SELECT geom FROM buildings WHERE region_id = $1 AND geom && $2 ORDER BY id"),
+            Roads = await Classed("SELECT geom, class FROM roads WHERE region_id = $1 AND class IS NOT NULL AND geom && $2 ORDER BY id"),
+            Railways = await Geometries("SELECT geom FROM railways WHERE region_id = $1 AND geom && $2 AND coalesce(class, 'rail') <> 'platform' ORDER BY id"),
+            StreetLamps = await Geometries("SELECT geom FROM street_lamps WHERE region_id = $1 AND geom && $2 ORDER BY id"),
+            NightRadiance = context.RasterPath("night_radiance") is { } radiance ? GeoTiff.ReadOnto(radiance, grid, Resampling.Bilinear).Cells : null,
+            FullLightRadiance = fullLightRadiance,
+        };
     }
 
     /// <summary>
@@ -309,7 +320,7 @@ public sealed class CorridorsAnalysis : IAnalysis
 
     /// <summary>Per trame, what its inputs are: the land cover's sources (a Sentinel-2 classification is coarse), how much water
     /// there is, and that the light is a proxy.</summary>
-    private static async Task<Notes> InputNotesAsync(Npgsql.NpgsqlConnection connection, RunRegion region, CorridorInputs inputs, CancellationToken ct)
+    internal static async Task<Notes> InputNotesAsync(Npgsql.NpgsqlConnection connection, RunRegion region, CorridorInputs inputs, CancellationToken ct)
     {
         var sources = new List<(string Target, string Name, string? Coverage)>();
         await foreach (var s in Read(connection, """
