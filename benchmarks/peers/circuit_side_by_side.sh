@@ -6,8 +6,11 @@
 # run after the peers' idle wait (waitidle.sh), wall seconds and peak RSS by /usr/bin/time; voltages compared cell by
 # cell against the CLI's --voltage-out. Writes $OUT/circuits.tsv and prints a markdown table (circuit_summary.py).
 #
-# Env: PEERS (../shared/peers), DATA (/tmp/raster-peers-data), OUT (/tmp/kp-circuits), LIMIT (s, scipy time cap per run
-#      at sizes >= 2048, default 420: a capped run reports the iterations and residual it reached), IDLE_WAIT (60),
+# Env: PEERS (../shared/peers), DATA (/tmp/raster-peers-data), OUT (/tmp/kp-circuits),
+#      CAP_FACTOR (10): at sizes >= 2048 each scipy solve is capped at CAP_FACTOR x the CLI's wall seconds measured
+#      just before in the same run (whole process, reading and writing included; the cap counts scipy's solve alone,
+#      so scipy's wall is longer still): a capped run reports the iterations and residual it reached, and its ratio
+#      is a lower bound (">= 10x measured"). LIMIT (s) overrides the relative cap with a fixed one. IDLE_WAIT (60),
 #      METHODS_SMALL ("spsolve cg cg-jacobi", sizes < 2048), METHODS_LARGE ("cg-jacobi spsolve"),
 #      SPSOLVE_MAX (largest size given to spsolve, 2048: SuperLU's fill on 16 M unknowns exceeds the machine),
 #      MEM_KB (address-space cap of a scipy run, default 10 GiB, so a factorisation that explodes fails alone).
@@ -19,7 +22,8 @@ SIZES=${1:-"1024 2048 4096"}
 PEERS=${PEERS:-$( [ -d "$ROOT/../shared/peers" ] && cd "$ROOT/../shared/peers" && pwd || echo /work/shared/peers)}
 export DATA=${DATA:-/tmp/raster-peers-data}
 OUT=${OUT:-/tmp/kp-circuits}
-LIMIT=${LIMIT:-420}
+LIMIT=${LIMIT:-}
+CAP_FACTOR=${CAP_FACTOR:-10}
 IDLE_WAIT=${IDLE_WAIT:-60}
 METHODS_SMALL=${METHODS_SMALL:-"spsolve cg cg-jacobi"}
 METHODS_LARGE=${METHODS_LARGE:-"cg-jacobi spsolve"}
@@ -58,11 +62,20 @@ for n in $SIZES; do
   echo "== $n x $n ($(date +%T))"
   V="$OUT/v-kp-$n.tif"
   timed "$n" klimapakt "'$KP' raster current --resistance $D/r.tif --sources $D/s.tif --grounds $D/g.tif --out $OUT/i-kp-$n.tif --voltage-out $V --compress none"
-  if [ "$n" -lt 2048 ]; then methods=$METHODS_SMALL; lim=100000; else methods=$METHODS_LARGE; lim=$LIMIT; fi
+  kp_secs=$(awk -F'\t' -v n="$n" '$1 == n && $2 == "klimapakt" { s = $3 } END { print s }' "$TSV")
+  if [ "$n" -lt 2048 ]; then methods=$METHODS_SMALL; lim=100000
+  else
+    methods=$METHODS_LARGE
+    # The cap relative to the CLI's measured wall time (rounded up), unless LIMIT fixes it.
+    lim=${LIMIT:-$(awk -v s="$kp_secs" -v f="$CAP_FACTOR" 'BEGIN { c = s * f; print (c == int(c)) ? c : int(c) + 1 }')}
+    echo "   scipy cap: $lim s of solve (${LIMIT:+fixed by LIMIT}${LIMIT:-$CAP_FACTOR x the CLI $kp_secs s})"
+    echo -e "cap\t$n\t$lim\t${LIMIT:+fixed}${LIMIT:-$CAP_FACTOR x $kp_secs s}" >> "$OUT/meta.tsv"
+  fi
   for m in $methods; do
     [ "$m" = spsolve ] && [ "$n" -gt "$SPSOLVE_MAX" ] && continue
-    # spsolve cannot stop itself at the time cap: timeout ends it (rc 124) and the row says so.
-    timed "$n" "scipy-$m" "ulimit -v $MEM_KB; timeout $((lim + 60)) $PY '$HERE/circuit_scipy.py' --resistance $D/r.tif --sources $D/s.tif --grounds $D/g.tif --method $m --tol 1e-8 --time-limit $lim --compare $V"
+    # spsolve cannot stop itself at the time cap: timeout ends it (rc 124) and the row says so. The margin over the
+    # cap is for building the Laplacian, the final residual and the comparison (minutes at 4096² on a loaded VM).
+    timed "$n" "scipy-$m" "ulimit -v $MEM_KB; timeout $((lim + 900)) $PY '$HERE/circuit_scipy.py' --resistance $D/r.tif --sources $D/s.tif --grounds $D/g.tif --method $m --tol 1e-8 --time-limit $lim --compare $V"
   done
 done
 echo -e "finished\t$(date -u +%FT%TZ)" >> "$OUT/meta.tsv"

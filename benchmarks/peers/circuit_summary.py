@@ -14,16 +14,19 @@ for size in sorted(by):
     kp = next((r for r in by[size] if r[0] == "klimapakt"), None)
     for impl, secs, rss, rc, load, detail in by[size]:
         it = res = dv = solve = "–"
+        capped = False
         if detail.startswith("{"):
             d = json.loads(detail)
             it = str(d["iterations"]) + ("" if d["finished"] else " (time cap)")
             res = f"{d['residual']:.1e}" if d.get("residual") is not None else "–"
             dv = f"{d['compare_max_rel']:.1e}" if "compare_max_rel" in d else "–"
             solve = f"{d['solve_s']:.1f}"
+            capped = not d["finished"]
         m = re.search(r"(\d+) iterations, residual ([0-9.E+-]+), ([0-9.]+) s", detail)
         if m:
             it, res, solve = m.group(1), m.group(2), m.group(3)
         if rc != 0 and not detail.startswith("{"):
             it = f"failed (rc {rc}: {detail[:60]})"
-        ratio = f"{secs / kp[1]:.1f}×" if kp and impl != "klimapakt" else "1"
+        # A run stopped at its time cap had not converged: its ratio is a lower bound.
+        ratio = f"{'≥ ' if capped else ''}{secs / kp[1]:.1f}×{' measured (not converged)' if capped else ''}" if kp and impl != "klimapakt" else "1"
         print(f"| {size}² | {impl} | {secs:.1f} | {solve} | {rss / 1024:.0f} MiB | {rss * 1024 / size / size:.1f} | {it} | {res} | {dv} | {load} | {ratio} |")

@@ -135,7 +135,8 @@ public static unsafe class GridCircuitSolver
             var mg = solve && o.Preconditioner == CircuitPreconditioner.Multigrid ? new AggregationMultigrid(fine, all) : null;
             // Large grids: hand the labelling's and the hierarchy build's temporaries back before the CG vectors are
             // allocated, so the process's peak stays at the solve's own bytes per cell (measured in the results).
-            if (n >= LargeGridCells) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            // Aggressive: the freed regions are decommitted now (a forced collection keeps them committed for reuse).
+            if (n >= LargeGridCells) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             var x = new double[n];
             var z = GC.AllocateUninitializedArray<float>((int)n, pinned: true);
             fixed (double* px = x)

@@ -89,6 +89,8 @@ internal static unsafe partial class GdalNative
     [LibraryImport(Lib)] public static partial void CPLErrorReset();
     [LibraryImport(Lib)] public static partial void CPLPushErrorHandler(nint handler);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial void CPLSetConfigOption(string key, string? value);
+    [LibraryImport(Lib)] public static partial long GDALGetCacheMax64();
+    [LibraryImport(Lib)] public static partial void GDALSetCacheMax64(long bytes);
     [LibraryImport(Lib)] public static partial void VSIFree(nint p);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial nint OSRNewSpatialReference(string? wkt);

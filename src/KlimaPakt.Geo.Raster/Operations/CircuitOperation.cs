@@ -16,6 +16,9 @@ public sealed record CircuitRunResult(GridSpec Grid, double Seconds, CircuitSolu
 /// </summary>
 public static class CircuitOperation
 {
+    /// <summary>GDAL's block cache during a run: enough for a few tiles in flight.</summary>
+    private const long BlockCacheBytes = 16L << 20;
+
     /// <summary>Reads the three rasters (one grid), solves, writes float32 outputs (NoData −9999 where not solved).</summary>
     /// <param name="resistancePath">Resistance per cell in ohms (NoData = barrier), or conductance in siemens.</param>
     /// <param name="isConductance">The first raster holds conductances.</param>
@@ -35,6 +38,9 @@ public static class CircuitOperation
     {
         ArgumentNullException.ThrowIfNull(options);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        // Strips are read and written whole: GDAL's block cache (256 MiB by default here) would only add its blocks to
+        // the process's peak — measured 4–5 bytes per cell at 4096² (results/2026-12-02-circuits-1e8.md).
+        using var cache = GdalBlockCache.Limit(BlockCacheBytes);
         var grid = GeoTiff.ReadInfo(resistancePath).Grid;
         foreach (var other in new[] { sourcesPath, groundsPath })
         {
@@ -58,9 +64,10 @@ public static class CircuitOperation
         {
             throw new CircuitInputException($"{sourcesPath} / {groundsPath}: {e.Message}", e);
         }
-        // The CG's direction vector and the multigrid hierarchy (≈ 15 bytes per cell) are garbage now; on large grids
-        // return them before GDAL's block cache fills with the outputs, so the process peak stays the solve's.
-        if (grid.CellCount >= 1L << 22) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        // The CG's residual and direction vectors and the multigrid hierarchy (≈ 23 bytes per cell) are garbage now; on
+        // large grids hand them back to the system (an aggressive collection decommits the freed regions at once, a
+        // forced one leaves them committed) before the outputs are written.
+        if (grid.CellCount >= 1L << 22) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (!solution.Converged)
             throw new CircuitNotConvergedException(Invariant($"no convergence within {solution.Iterations} iterations: relative residual {solution.RelativeResidual:G3} reached, tolerance {options.Tolerance:G3}; raise --max-iterations or --tolerance"));
         GeoTiff.Write(currentOut, new Raster<float>(grid, solution.CurrentAmps), compression);
