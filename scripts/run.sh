@@ -25,7 +25,7 @@ echo "== importing the bundled data (data/bundle.json)"
 # Every analysis for both bundled regions, as kind:region: Luxembourg on thin inputs (README: "What the Luxembourg
 # figures rest on"), Liechtenstein on its full 2013 OSM extract and 2019 population (which has no charger: EV coverage
 # starts at 0 % there and the siting shows where the first chargers would reach most residents).
-ANALYSES=(ev:lu wind:lu geothermal:lu corridors:lu ev:li wind:li geothermal:li corridors:li)
+ANALYSES=(ev:lu wind:lu geothermal:lu corridors:lu connectivity:lu ev:li wind:li geothermal:li corridors:li connectivity:li)
 for run in "${ANALYSES[@]}"; do
   echo "== running ${run%%:*} on ${run##*:}"; "${CLI[@]}" run "${run%%:*}" --region "${run##*:}"
 done

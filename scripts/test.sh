@@ -32,7 +32,7 @@ for trx in "$RESULTS"/*.trx; do
 done
 
 # The browser test: the planners' map in headless Chromium, against a database holding the bundled data, an EV run,
-# a wind run, a geothermal run (100 m) and a corridors run (Liechtenstein, 50 m) (Luxembourg at a coarse grid to keep CI short; seven score classes, so the legend's class count
+# a wind run, a geothermal run (100 m), a corridors run (Liechtenstein, 50 m) and a connectivity run (400 m) (Luxembourg at a coarse grid to keep CI short; seven score classes, so the legend's class count
 # is seen to come from the data, not from a fixed five).
 browser_rc=0
 if [ -x tests/browser/run.sh ]; then
@@ -44,6 +44,7 @@ if [ -x tests/browser/run.sh ]; then
      && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run wind --region lu --cell-size-meters 50 --output-cell-size-meters 100 --score-classes 7 >/dev/null \
      && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run geothermal --region lu --cell-size-meters 100 >/dev/null \
      && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run corridors --region li --cell-size-meters 50 >/dev/null \
+     && KLIMAPAKT_DB="$browser_db" "${cli[@]}" run connectivity --region lu --cell-size-meters 400 >/dev/null \
      && tests/browser/run.sh "$browser_db"; then
     passed=$((passed + 1))
   else

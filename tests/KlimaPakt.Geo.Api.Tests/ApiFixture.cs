@@ -79,6 +79,7 @@ public sealed class ApiFixture : IAsyncLifetime
             ("wind", "li", """{"cellSizeMeters": 50, "outputCellSizeMeters": 100, "preset": "luxembourg-legal-minimum"}"""),
             // Liechtenstein's full OSM layers give every trame patches, links and conflict points; 50 m keeps it quick.
             ("corridors", "li", """{"cellSizeMeters": 50, "minPatchAreaHectares": 5}"""),
+            ("connectivity", "li", "{}"),
         })
         {
             // Held by this process: the service's worker polls the same database and must not take it.

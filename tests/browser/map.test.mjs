@@ -108,7 +108,11 @@ try {
     if (!main) { wrong.push(`${name}: no ${type} layer`); continue; }
     if (own.some(l => l.visibility !== (style.visible ? 'visible' : 'none'))) wrong.push(`${name}: visibility not ${style.visible}`);
     const expression = Array.isArray(main.colour) ? main.colour[0] : main.colour;
-    const expected = style.kind === 'classes' ? 'match' : style.kind === 'graduated' ? 'interpolate' : style.colour;
+    // A layer whose run has no classes or stops yet (no run of its analysis in the region) is drawn in its single colour.
+    const stops = new Set((style.classes ?? []).map(c => c.value)).size;
+    const expected = style.kind === 'classes' && stops > 0 ? 'match'
+      : style.kind === 'graduated' && stops > 1 ? 'interpolate'
+      : style.kind === 'graduated' && stops === 1 ? style.classes[0].colour : style.colour;
     if (expression !== expected) wrong.push(`${name}: colour ${JSON.stringify(expression)}, expected ${expected}`);
   }
   check(wrong.length === 0, `every layer drawn by geometry, colour/classes/stops and visibility from its style${wrong.length ? ': ' + wrong.join('; ') : ''}`);
@@ -249,7 +253,7 @@ try {
     await report.waitForFunction(() => window.klimapaktReport && (window.klimapaktReport.ready === true || window.klimapaktReport.errors.length > 0),
       null, { timeout: 60000 });
     const sections = await report.evaluate(() => [...document.querySelectorAll('section.analysis')].map(s => s.dataset.kind));
-    const published = new Set(process.env.KLIMAPAKT_LU_KINDS?.split(' ').filter(Boolean) ?? ['ev', 'wind', 'geothermal']);
+    const published = new Set(process.env.KLIMAPAKT_LU_KINDS?.split(' ').filter(Boolean) ?? ['ev', 'wind', 'geothermal', 'connectivity']);
     check(sections.length === published.size && sections.every(k => published.has(k)), `the report has a section per analysis published in lu (${sections.join(', ')})`);
     check(watch.tiles > 0, `the report's map tiles were loaded from the service (${watch.tiles})`);
     const drawn = await report.evaluate(() => Object.fromEntries(Object.entries(window.klimapaktReport.maps)

@@ -78,7 +78,7 @@ public sealed record ConnectivityParameters
     {
         if (float.IsNaN(normalised)) return 0;
         int k = 1;
-        while (k <= ClassBreaks.Count && normalised >= ClassBreaks[k - 1]) k++;
+        while (k <= ClassBreaks.Count && normalised >= (float)ClassBreaks[k - 1]) k++; // the bounds as the float cells hold them
         return k;
     }
 }

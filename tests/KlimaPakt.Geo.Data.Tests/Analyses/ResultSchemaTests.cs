@@ -27,7 +27,7 @@ public sealed class ResultSchemaTests(BundledDatabaseFixture fixture)
     [Fact]
     public void Descriptions_EveryAnalysisFound_WithTablesLayersAndFigures()
     {
-        Assert.Equal(["corridors", "ev", "geothermal", "wind"], AnalysisServices.Descriptions.Select(d => d.Kind));
+        Assert.Equal(["connectivity", "corridors", "ev", "geothermal", "wind"], AnalysisServices.Descriptions.Select(d => d.Kind));
         foreach (var d in AnalysisServices.Descriptions)
         {
             Assert.NotEmpty(d.Tables);
