@@ -43,6 +43,8 @@ const getJson = async path => {
 const catalog = await getJson('/catalog');
 const layerNames = Object.keys(catalog.tiles);
 const analysis = kind => catalog.analyses.find(a => a.kind === kind);
+// The analyses with a published run in Luxembourg (scripts/test.sh runs these; KLIMAPAKT_LU_KINDS for another database).
+const luKinds = new Set(process.env.KLIMAPAKT_LU_KINDS?.split(' ').filter(Boolean) ?? ['ev', 'wind', 'geothermal', 'connectivity']);
 check(analysis('ev') && analysis('wind'), `the catalogue lists the ev and wind analyses (${catalog.analyses.map(a => a.kind).join(', ')})`);
 
 // map.js renders from metadata only: no layer name in it (URL path segments such as /communes?q= are API routes, and
@@ -193,26 +195,28 @@ try {
   check(watch.badResponses.length === 0, `no failed or external request${watch.badResponses.length ? ': ' + watch.badResponses.join(' | ') : ''}`);
   await page.close();
 
-  // The wind potential map switched on, over the whole country: the README's picture.
-  {
-    const { page: wind } = await openMap();
-    await waitReady(wind);
-    // Only the communes, the potential map and the wind run's own default layers (the turbine sites).
+  // An analysis's map layer switched on over the whole country, with the communes and the analysis's own default
+  // layers only: the README's and docs' pictures (wind potential classes; connectivity's normalised current).
+  const screenshotLayer = async (kind, layer, file) => {
+    const { page: shot } = await openMap();
+    await waitReady(shot);
     for (const n of layerNames) {
-      const ofWind = analysis('wind').layers.includes(n);
-      const on = n === catalog.communes_layer || n === windClasses || (ofWind && catalog.tiles[n].style.visible);
-      const box = wind.locator(`#layers .layer[data-layer="${n}"] input[type=checkbox]`);
+      const own = analysis(kind).layers.includes(n);
+      const on = n === catalog.communes_layer || n === layer || (own && catalog.tiles[n].style.visible);
+      const box = shot.locator(`#layers .layer[data-layer="${n}"] input[type=checkbox]`);
       if ((await box.isChecked()) !== on) await box.click();
     }
-    await wind.locator(`#layers .layer[data-layer="${windClasses}"]`).scrollIntoViewIfNeeded();
-    await wind.waitForFunction(() => window.klimapakt.map.loaded(), null, { timeout: 15000 });
-    await wind.waitForTimeout(300);
-    const cells = await wind.evaluate(layer => window.klimapakt.map.queryRenderedFeatures({ layers: [`${layer}:fill`] }).length, windClasses);
-    check(cells > 0, `the ${windClasses} layer renders when switched on (${cells} features)`);
-    await wind.screenshot({ path: join(artifacts, 'map-wind-potential.png') });
-    console.log(`screenshot: ${join(artifacts, 'map-wind-potential.png')}`);
-    await wind.close();
-  }
+    await shot.locator(`#layers .layer[data-layer="${layer}"]`).scrollIntoViewIfNeeded();
+    await shot.waitForFunction(() => window.klimapakt.map.loaded(), null, { timeout: 15000 });
+    await shot.waitForTimeout(300);
+    const features = await shot.evaluate(l => window.klimapakt.map.queryRenderedFeatures({ layers: [`${l}:fill`] }).length, layer);
+    check(features > 0, `the ${layer} layer renders when switched on (${features} features)`);
+    await shot.screenshot({ path: join(artifacts, file) });
+    console.log(`screenshot: ${join(artifacts, file)}`);
+    await shot.close();
+  };
+  await screenshotLayer('wind', windClasses, 'map-wind-potential.png');
+  if (luKinds.has('connectivity')) await screenshotLayer('connectivity', 'connectivity_current', 'map-connectivity.png');
 
   // The commune / canton / cooperation space switch: the panel shows the canton's figures (the group API's sums) and
   // the group layer its dissolved outline.
@@ -253,8 +257,7 @@ try {
     await report.waitForFunction(() => window.klimapaktReport && (window.klimapaktReport.ready === true || window.klimapaktReport.errors.length > 0),
       null, { timeout: 60000 });
     const sections = await report.evaluate(() => [...document.querySelectorAll('section.analysis')].map(s => s.dataset.kind));
-    const published = new Set(process.env.KLIMAPAKT_LU_KINDS?.split(' ').filter(Boolean) ?? ['ev', 'wind', 'geothermal', 'connectivity']);
-    check(sections.length === published.size && sections.every(k => published.has(k)), `the report has a section per analysis published in lu (${sections.join(', ')})`);
+    check(sections.length === luKinds.size && sections.every(k => luKinds.has(k)), `the report has a section per analysis published in lu (${sections.join(', ')})`);
     check(watch.tiles > 0, `the report's map tiles were loaded from the service (${watch.tiles})`);
     const drawn = await report.evaluate(() => Object.fromEntries(Object.entries(window.klimapaktReport.maps)
       .map(([k, m]) => [k, { result: m.queryRenderedFeatures({ layers: ['result'] }).length, outline: m.queryRenderedFeatures({ layers: ['outline'] }).length }])));

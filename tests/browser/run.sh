@@ -5,7 +5,7 @@
 # project's local cluster, database klimapakt) — it must hold the bundled data
 # (dotnet run --project src/KlimaPakt.Geo.Cli -- import bundle data/bundle.json)
 # and an EV and a wind run (klimapakt run ev|wind --region lu) —, runs map.test.mjs, leaves screenshots in
-# tests/browser/artifacts/ (map.png, map-wind-potential.png, report-esch.png) and exits non-zero on failure.
+# tests/browser/artifacts/ (map.png, map-wind-potential.png, map-connectivity.png, report-esch.png) and exits non-zero on failure.
 # Needs: Debian packages chromium and nodejs/npm; npm ci installs playwright-core (no browser download).
 # Environment: KLIMAPAKT_BROWSER_PORT (default 5099), CHROMIUM (default /usr/bin/chromium).
 set -euo pipefail

@@ -55,7 +55,7 @@ public sealed class ConnectivityAnalysis : IAnalysis
         .Double("diffuse_ha", "ha", "Diffuse: normalised current about as on a uniform landscape", r => r.Figures.ClassSquareMeters[1] / 1e4)
         .Double("intensified_ha", "ha", "Intensified: current concentrated above the second break", r => r.Figures.ClassSquareMeters[2] / 1e4)
         .Double("channelised_ha", "ha", "Channelised: current funnelled above the third break", r => r.Figures.ClassSquareMeters[3] / 1e4)
-        .Double("channelised_pct", "%", "Share of the commune's area that is intensified or channelised",
+        .Double("funnelled_pct", "%", "Share of the commune's area that is intensified or channelised",
             r => r.Figures.GridSquareMeters > 0 ? 100 * (r.Figures.ClassSquareMeters[2] + r.Figures.ClassSquareMeters[3]) / r.Figures.GridSquareMeters : null, nullable: true)
         .Double("mean_normalised", null, "Mean normalised current over the commune", r => double.IsNaN(r.Figures.MeanNormalised) ? null : r.Figures.MeanNormalised, nullable: true)
         .Text("light_source", LightSourceDescription, r => r.Light, nullable: true)
@@ -88,16 +88,16 @@ public sealed class ConnectivityAnalysis : IAnalysis
         [
             AnalysisDescription.Layer(KindName, "connectivity_current", "Normalised current",
                 "Cumulative current over flow potential in classes: 1 impeded, 2 diffuse (as on a uniform landscape), 3 intensified, 4 channelised",
-                Current, new LayerStyle { Kind = StyleKind.Classes, Field = "class", BoundFields = ("normalised_min", "normalised_max"),
+                Current, new LayerStyle { Kind = StyleKind.Classes, Field = "class", BoundFields = ("normalised_min", "normalised_max"), ClassNameField = "class_name",
                     Ramp = ["#b2abd2", "#f7f7f7", "#fdb863", "#e66101"], Legend = "Normalised current", Opacity = 0.6 },
                 new ResultField("class", Filterable: true), "class_name", new("normalised_min", 2), new("normalised_max", 2), new("area_ha", 1),
                 new ResultField("trame", Filterable: true), "species", "light_source", "input_note") with { Attribution = Attribution },
             AnalysisDescription.Layer(KindName, "connectivity_communes", "Connectivity per commune",
                 "Per commune: the area of each class of normalised current and the share where movement is funnelled",
-                Communes, new LayerStyle { Kind = StyleKind.Graduated, Field = "channelised_pct", Ramp = LayerStyle.Ramps.OrangeRed, Breaks = [0, 10, 20, 40, 60],
+                Communes, new LayerStyle { Kind = StyleKind.Graduated, Field = "funnelled_pct", Ramp = LayerStyle.Ramps.OrangeRed, Breaks = [0, 10, 20, 40, 60],
                     Legend = "Share where movement is funnelled" },
                 new ResultField("code", Filterable: true), new ResultField("name", As: "commune", Filterable: true), "trame", new("grid_ha", 1),
-                new("impeded_ha", 1), new("diffuse_ha", 1), new("intensified_ha", 1), new("channelised_ha", 1), new("channelised_pct", 1),
+                new("impeded_ha", 1), new("diffuse_ha", 1), new("intensified_ha", 1), new("channelised_ha", 1), new("funnelled_pct", 1),
                 new("mean_normalised", 3), "light_source", "input_note") with { Attribution = Attribution },
         ],
     };

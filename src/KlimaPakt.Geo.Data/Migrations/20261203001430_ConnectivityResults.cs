@@ -52,7 +52,7 @@ namespace KlimaPakt.Geo.Data.Migrations
                     diffuse_ha double precision NOT NULL,
                     intensified_ha double precision NOT NULL,
                     channelised_ha double precision NOT NULL,
-                    channelised_pct double precision,
+                    funnelled_pct double precision,
                     mean_normalised double precision,
                     light_source text,
                     input_note text NOT NULL,

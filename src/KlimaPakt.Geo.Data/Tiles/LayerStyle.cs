@@ -31,6 +31,9 @@ public sealed record LayerStyle
     /// <summary>Fields holding a class's lower and upper bound (shown in the legend), e.g. <c>score_min</c>, <c>score_max</c>.</summary>
     public (string Lower, string Upper)? BoundFields { get; init; }
 
+    /// <summary>Field naming each class (shown in the legend after the class value), e.g. <c>class_name</c>; null: none.</summary>
+    public string? ClassNameField { get; init; }
+
     /// <summary>Colours from the lowest class or value to the highest; classes take evenly spaced colours from it.</summary>
     public IReadOnlyList<string> Ramp { get; init; } = [];
 

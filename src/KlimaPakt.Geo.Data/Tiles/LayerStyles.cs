@@ -72,19 +72,31 @@ public sealed class LayerStyles(NpgsqlDataSource dataSource, LayerRegistry regis
     {
         var style = layer.Style;
         var bounds = style.BoundFields is { } b ? $"min({Sql(layer, b.Lower)}), max({Sql(layer, b.Upper)})" : "NULL::float8, NULL::float8";
-        var rows = new List<(double Value, double? Lower, double? Upper)>();
-        await using (var command = await CommandAsync(layer, $"SELECT {Sql(layer, style.Field!)}::float8 AS v, {bounds} FROM {layer.Relation} t WHERE {{0}} GROUP BY 1 ORDER BY 1", ct))
+        var name = style.ClassNameField is { } n ? $"min({Sql(layer, n)})" : "NULL::text";
+        var rows = new List<(double Value, double? Lower, double? Upper, string? Name)>();
+        await using (var command = await CommandAsync(layer, $"SELECT {Sql(layer, style.Field!)}::float8 AS v, {bounds}, {name} FROM {layer.Relation} t WHERE {{0}} GROUP BY 1 ORDER BY 1", ct))
         {
             if (command is null) return [];
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 if (!reader.IsDBNull(0))
                     rows.Add((reader.GetDouble(0), reader.IsDBNull(1) ? null : Convert.ToDouble(reader.GetValue(1), CultureInfo.InvariantCulture),
-                        reader.IsDBNull(2) ? null : Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture)));
+                        reader.IsDBNull(2) ? null : Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
         var colours = LayerStyle.Spread(style.Ramp, rows.Count);
-        return [.. rows.Select((r, i) => new StyleClass(r.Value, colours[i],
-            r.Lower is { } lo && r.Upper is { } hi ? $"{Number(r.Value)}: {Number(lo)}–{Number(hi)}{Suffix(unit)}" : $"{Number(r.Value)}{Suffix(unit)}", r.Lower, r.Upper))];
+        return [.. rows.Select((r, i) => new StyleClass(r.Value, colours[i], ClassLabel(r.Value, r.Name, r.Lower, r.Upper, unit), r.Lower, r.Upper))];
+    }
+
+    /// <summary>"3: 0.43–0.57", "2 diffuse: 0.7–1.3", an open top class "4 channelised: ≥ 2", or the value alone without bounds.</summary>
+    internal static string ClassLabel(double value, string? name, double? lower, double? upper, string? unit)
+    {
+        var head = name is null ? Number(value) : $"{Number(value)} {name}";
+        return (lower, upper) switch
+        {
+            ({ } lo, { } hi) => $"{head}: {Number(lo)}–{Number(hi)}{Suffix(unit)}",
+            ({ } lo, null) => $"{head}: ≥ {Number(lo)}{Suffix(unit)}",
+            _ => $"{head}{Suffix(unit)}",
+        };
     }
 
     private async Task<IReadOnlyList<StyleClass>> StopsAsync(PublishedLayer layer, string? unit, CancellationToken ct)

@@ -87,6 +87,25 @@ public sealed class ResultLayersApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Catalog_ConnectivityClasses_NamedWithTheirBoundsAndAnOpenTopClass()
+    {
+        await fixture.RunAnalysesAsync(); // connectivity over Liechtenstein, default class breaks 0.7, 1.3, 2.0
+        using var catalog = JsonDocument.Parse(await fixture.Client().GetStringAsync("/catalog"));
+        var classes = catalog.RootElement.GetProperty("tiles").GetProperty("connectivity_current").GetProperty("style").GetProperty("classes")
+            .EnumerateArray().ToDictionary(c => (int)c.GetProperty("value").GetDouble(), c => c.GetProperty("label").GetString());
+        // The labels by hand from the default breaks (class 1 starts at 0).
+        var expected = new Dictionary<int, string>
+        {
+            [1] = "1 impeded: 0–0.7",
+            [2] = "2 diffuse: 0.7–1.3",
+            [3] = "3 intensified: 1.3–2",
+            [4] = "4 channelised: ≥ 2",
+        };
+        Assert.True(classes.Count >= 3, $"Liechtenstein's run has {classes.Count} classes");
+        Assert.All(classes, c => Assert.Equal(expected[c.Key], c.Value));
+    }
+
+    [Fact]
     public async Task ResultLayers_RunsInTwoRegions_EachRegionServesItsLatestRun()
     {
         await fixture.RunAnalysesAsync(); // wind over Liechtenstein
