@@ -4,9 +4,12 @@
 on diagonals, NoData removed, grounds eliminated at 0 V; same relative-residual tolerance ||b - A v|| <= tol ||b||).
 
 usage: circuit_scipy.py --resistance R --sources S --grounds G --method spsolve|cg|cg-jacobi [--tol 1e-8]
-                        [--time-limit SECONDS] [--voltage-out V.tif] [--compare OTHER_V.tif]
+                        [--time-limit SECONDS] [--voltage-out V.tif] [--compare OTHER_V.tif] [--x0 START_V.tif]
 Prints one JSON line: method, cells, unknowns, nnz, build_s, solve_s, iterations, relative residual (recomputed),
 finished (false when the time limit stopped it), and with --compare the max relative voltage difference.
+--x0 starts cg from a voltage raster (e.g. the CLI's float32 --voltage-out): where scipy's cold solve would take hours
+(4096²), cg from the CLI's voltages must still bring scipy's own residual down to --tol, and the converged voltages are
+then compared (--compare) with the CLI's: the CLI's answer is checked against scipy's system, not assumed.
 """
 import argparse, json, sys, time
 import numpy as np
@@ -54,6 +57,7 @@ def main():
     ap.add_argument("--time-limit", type=float, default=1e9)
     ap.add_argument("--voltage-out")
     ap.add_argument("--compare")
+    ap.add_argument("--x0")
     a = ap.parse_args()
     t0 = time.perf_counter()
     r, ds = read(a.resistance)
@@ -75,6 +79,9 @@ def main():
                        (np.concatenate([ki, kj, np.arange(m)]), np.concatenate([kj, ki, np.arange(m)]))), shape=(m, m))
     del ki, kj, kv
     b = np.nan_to_num(s).ravel()[free]
+    x0 = None
+    if a.x0:
+        x0 = np.nan_to_num(read(a.x0)[0]).ravel()[free]
     t1 = time.perf_counter()
     iters = [0]
     finished = True
@@ -97,14 +104,15 @@ def main():
             iters[0] = 1
         else:
             M = sp.diags(1.0 / A.diagonal()) if a.method == "cg-jacobi" else None
-            x, info = spla.cg(A, b, tol=a.tol, atol=0.0, M=M, maxiter=10 ** 7, callback=cb)
+            x, info = spla.cg(A, b, x0=x0, tol=a.tol, atol=0.0, M=M, maxiter=10 ** 7, callback=cb)
     except TimeUp:
         finished = False
         x = last[0]
     t2 = time.perf_counter()
     res = float(np.linalg.norm(b - A @ x) / np.linalg.norm(b)) if x is not None else None
     out = dict(method=a.method, scipy=scipy.__version__, cells=n, unknowns=m, nnz=int(A.nnz), build_s=round(t1 - t0, 3),
-               solve_s=round(t2 - t1, 3), iterations=iters[0], residual=res, finished=finished)
+               solve_s=round(t2 - t1, 3), iterations=iters[0], residual=res, finished=finished,
+               x0=a.x0, x0_residual=float(np.linalg.norm(b - A @ x0) / np.linalg.norm(b)) if x0 is not None else None)
     vol = np.full(n, np.nan)
     vol[ground] = 0
     if x is not None:
