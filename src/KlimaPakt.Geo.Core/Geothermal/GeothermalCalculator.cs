@@ -75,7 +75,7 @@ public static class GeothermalCalculator
         for (int i = 0; i < n; i++) restrictionFactor[i] = zones[i] != 0 ? 1f : float.NaN;
         var tally = new RuleTally(zones, blocks);
         var hit = new byte[n];
-        float[]? distance = null;
+        var buffers = new FeatureBuffers(grid);
         var rules = p.ResolvedRestrictions;
         var features = new int[rules.Count];
         for (int r = 0; r < rules.Count; r++)
@@ -84,14 +84,18 @@ public static class GeothermalCalculator
             var rule = rules[r];
             var geometries = inputs.RestrictionLayers.GetValueOrDefault(rule.Layer) ?? [];
             features[r] = geometries.Count;
-            bool any = geometries.Count > 0 && FeatureDistance.WithinBuffer(grid, geometries, rule.BufferMeters, hit, ref distance);
-            tally.Add(any ? hit : default);
-            if (!any) { notes.Add($"restriction {rule.Layer}: no features in the region's data, nothing restricted"); continue; }
+            var window = geometries.Count > 0 ? buffers.Within(geometries, rule.BufferMeters, hit) : null;
+            tally.Add(window is null ? null : hit, window ?? default);
+            if (window is not { } w) { notes.Add($"restriction {rule.Layer}: no features in the region's data, nothing restricted"); continue; }
             float kept = (float)rule.KeptFactor;
-            for (int i = 0; i < n; i++)
-                if (hit[i] != 0 && zones[i] != 0 && kept < restrictionFactor[i]) restrictionFactor[i] = kept;
+            w.ForEachRowBand((r0, r1) =>
+            {
+                for (int row = r0; row < r1; row++)
+                    for (int i = row * grid.Width + w.Column, end = i + w.Width; i < end; i++)
+                        if (hit[i] != 0 && zones[i] != 0 && kept < restrictionFactor[i]) restrictionFactor[i] = kept;
+            });
         }
-        distance = null;
+        buffers = null;
         var counts = tally.Finish();
 
         await stage("supply", 50);

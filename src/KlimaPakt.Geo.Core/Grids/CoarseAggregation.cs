@@ -118,7 +118,7 @@ public sealed class CoarseAggregation
         return majority;
     }
 
-    private int[] BlockOfColumn()
+    internal int[] BlockOfColumn()
     {
         var block = new int[Fine.Width];
         for (int col = 0; col < block.Length; col++) block[col] = col / Factor;

@@ -76,14 +76,47 @@ public static class GeometryRasterizer
         var list = features.ToList();
         foreach (var (g, _) in list) ArgumentNullException.ThrowIfNull(g, nameof(features));
         var raster = new Raster<T>(grid, zeroed: false);
-        // Bands of rows on all cores: each band fills its rows and burns every feature, in order, into them only, so
-        // later features still overwrite earlier ones cell by cell; a feature outside a band costs its bounds check.
+        BurnInBands(grid, list, raster.Cells, background, allTouched, allCores);
+        return raster;
+    }
+
+    /// <summary>
+    /// Burns every geometry into <paramref name="cells"/> with <paramref name="value"/> (cells no geometry touches keep
+    /// theirs), in bands of rows on all cores: the cells of <see cref="Burn{T}"/> called for each geometry in turn.
+    /// </summary>
+    /// <typeparam name="T">Cell type.</typeparam>
+    /// <param name="grid">Target grid.</param>
+    /// <param name="geometries">Geometries in the grid's CRS.</param>
+    /// <param name="cells">Row-major cells (the grid's size).</param>
+    /// <param name="value">Burn value.</param>
+    /// <param name="allTouched">Burn every touched cell.</param>
+    /// <param name="allCores">Burn bands of rows on all cores (large grids only).</param>
+    public static void BurnAll<T>(GridSpec grid, IEnumerable<Geometry> geometries, T[] cells, T value, bool allTouched = false, bool allCores = true)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(geometries);
+        ArgumentNullException.ThrowIfNull(cells);
+        if (cells.Length < grid.CellCount) throw new ArgumentException($"Need {grid.CellCount} cells.", nameof(cells));
+        var list = geometries.Select(g => (g ?? throw new ArgumentNullException(nameof(geometries)), value)).ToList();
+        BurnInBands(grid, list, cells, null, allTouched, allCores);
+    }
+
+    /// <summary>
+    /// Bands of rows on all cores: each band fills its rows (when <paramref name="fill"/> is given) and burns every
+    /// feature, in order, into them only, so later features still overwrite earlier ones cell by cell; a feature outside
+    /// a band costs its bounds check.
+    /// </summary>
+    private static void BurnInBands<T>(GridSpec grid, List<(Geometry Geometry, T Value)> list, T[] target, T? fill, bool allTouched, bool allCores)
+        where T : unmanaged
+    {
         int bands = !allCores || grid.CellCount < 1 << 19 ? 1 : Math.Min(Environment.ProcessorCount * 2, grid.Height);
         void BurnBand(int k)
         {
             var band = new RowBand((int)((long)grid.Height * k / bands), (int)((long)grid.Height * (k + 1) / bands));
-            var cells = raster.Cells.AsSpan();
-            cells.Slice((int)((long)band.First * grid.Width), (int)((long)(band.End - band.First) * grid.Width)).Fill(background);
+            var cells = target.AsSpan();
+            if (fill is { } background)
+                cells.Slice((int)((long)band.First * grid.Width), (int)((long)(band.End - band.First) * grid.Width)).Fill(background);
             foreach (var (g, v) in list)
             {
                 var env = g.EnvelopeInternal;
@@ -100,7 +133,6 @@ public static class GeometryRasterizer
             // The caller sees what a sequential burn would throw (e.g. an unsupported geometry type), not the wrapper.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
-        return raster;
     }
 
     private static long BurnPoint<T>(GridSpec grid, double x, double y, Span<T> cells, T value, RowBand band) where T : unmanaged

@@ -38,46 +38,79 @@ public sealed class RuleTally
     public long RegionCells { get; }
 
     /// <summary>Per cell, how many rules hit it (saturating at 255).</summary>
-    public ReadOnlySpan<byte> HitCounts => _count;
+    public ReadOnlyMemory<byte> HitCounts => _count;
 
     /// <summary>Adds the next rule's mask (null: the rule had nothing to apply and hits nothing).</summary>
-    /// <param name="hit">Row-major mask, non-zero = the rule hits the cell; or null.</param>
+    /// <param name="hit">Row-major mask of the fine grid, non-zero = the rule hits the cell; or null.</param>
+    /// <param name="window">The window outside which <paramref name="hit"/> is 0 (only it is read).</param>
     /// <returns>The rule's alone and sequential counts (Unique is 0 until <see cref="Finish"/>).</returns>
-    public RuleCellCounts Add(ReadOnlySpan<byte> hit)
+    public RuleCellCounts Add(byte[]? hit, CellWindow window)
     {
         if (_rules.Count >= 255) throw new InvalidOperationException("At most 255 rules.");
-        long alone = 0, sequential = 0;
-        if (hit.IsEmpty)
+        var coarse = new int[_blocks.Coarse.Width * _blocks.Coarse.Height];
+        if (hit is null || window.IsEmpty)
         {
-            _rules.Add(new RuleCellCounts(0, 0, 0, new int[_blocks.Coarse.Width * _blocks.Coarse.Height]));
+            _rules.Add(new RuleCellCounts(0, 0, 0, coarse));
             return _rules[^1];
         }
+        if (hit.Length < _zones.Length) throw new ArgumentException("The mask is smaller than the grid.", nameof(hit));
         byte order = (byte)(_rules.Count + 1);
-        for (int i = 0; i < _zones.Length; i++)
+        int width = _blocks.Fine.Width, factor = _blocks.Factor, coarseWidth = _blocks.Coarse.Width;
+        var blockOfColumn = _blocks.BlockOfColumn();
+        int[] zones = _zones;
+        byte[] count = _count, last = _last;
+        var totals = new long[2]; // alone, sequential
+        // Bands on whole coarse rows, so no two cores count into the same coarse cell.
+        window.ForEachRowBand((r0, r1) =>
         {
-            if (hit[i] == 0 || _zones[i] == 0) continue;
-            alone++;
-            if (_count[i] == 0) sequential++;
-            if (_count[i] < 255) _count[i]++;
-            _last[i] = order;
-        }
-        _rules.Add(new RuleCellCounts(alone, sequential, 0, _blocks.CountCells(_zones, hit)));
+            long alone = 0, sequential = 0;
+            for (int row = r0; row < r1; row++)
+            {
+                int start = row * width, coarseRow = row / factor * coarseWidth;
+                for (int col = window.Column; col < window.EndColumn; col++)
+                {
+                    int i = start + col;
+                    if (hit[i] == 0 || zones[i] == 0) continue;
+                    alone++;
+                    if (count[i] == 0) sequential++;
+                    if (count[i] < 255) count[i]++;
+                    last[i] = order;
+                    coarse[coarseRow + blockOfColumn[col]]++;
+                }
+            }
+            Interlocked.Add(ref totals[0], alone);
+            Interlocked.Add(ref totals[1], sequential);
+        }, factor);
+        _rules.Add(new RuleCellCounts(totals[0], totals[1], 0, coarse));
         return _rules[^1];
     }
 
     /// <summary>Region cells hit by at least one rule.</summary>
     public long HitCells()
     {
-        long n = 0;
-        for (int i = 0; i < _count.Length; i++) if (_count[i] != 0) n++;
-        return n;
+        long hits = 0;
+        int width = _blocks.Fine.Width;
+        byte[] count = _count;
+        CellWindow.Whole(width, _blocks.Fine.Height).ForEachRowBand((r0, r1) =>
+        {
+            var cells = count.AsSpan(r0 * width, (r1 - r0) * width);
+            Interlocked.Add(ref hits, cells.Length - cells.Count((byte)0));
+        });
+        return hits;
     }
 
     /// <summary>Every rule's counts with <see cref="RuleCellCounts.Unique"/> filled in, in the order added.</summary>
     public IReadOnlyList<RuleCellCounts> Finish()
     {
         var unique = new long[_rules.Count];
-        for (int i = 0; i < _count.Length; i++) if (_count[i] == 1) unique[_last[i] - 1]++;
+        int width = _blocks.Fine.Width;
+        byte[] count = _count, last = _last;
+        CellWindow.Whole(width, _blocks.Fine.Height).ForEachRowBand((r0, r1) =>
+        {
+            var local = new long[unique.Length];
+            for (int i = r0 * width, end = r1 * width; i < end; i++) if (count[i] == 1) local[last[i] - 1]++;
+            lock (unique) for (int k = 0; k < local.Length; k++) unique[k] += local[k];
+        });
         return [.. _rules.Select((r, k) => r with { Unique = unique[k] })];
     }
 }

@@ -20,25 +20,34 @@ public static class ZonalSums
     /// <param name="mask">Row-major mask, the zones' length.</param>
     /// <param name="zoneCount">Number of zones.</param>
     /// <returns>Cells and masked cells per zone, indexed by zone id − 1.</returns>
-    public static (long[] Cells, long[] MaskCells) CountCells(ReadOnlySpan<int> zones, ReadOnlySpan<byte> mask, int zoneCount)
+    public static (long[] Cells, long[] MaskCells) CountCells(int[] zones, byte[] mask, int zoneCount)
     {
+        ArgumentNullException.ThrowIfNull(zones);
+        ArgumentNullException.ThrowIfNull(mask);
         if (mask.Length != zones.Length) throw new ArgumentException("Mask and zones differ in length.", nameof(mask));
         ArgumentOutOfRangeException.ThrowIfNegative(zoneCount);
         var cells = new long[zoneCount];
         var masked = new long[zoneCount];
-        var strip = new float[Math.Min(zones.Length, StripCells)];
-        for (int start = 0; start < zones.Length; start += strip.Length)
+        // Chunks of 1 M cells on all cores, each counting into its own arrays, added up under a lock (exact integers).
+        long chunks = (zones.Length + StripCells - 1L) / StripCells;
+        string? error = null;
+        Parallel.For(0L, chunks, k =>
         {
-            int length = Math.Min(strip.Length, zones.Length - start);
-            var m = mask.Slice(start, length);
-            for (int j = 0; j < length; j++) strip[j] = m[j] != 0 ? 1f : 0f;
-            // Count = the zone's cells (every value is finite); Sum = its masked cells (sums of ones are exact in double).
-            foreach (var s in Statistics(zones.Slice(start, length), strip.AsSpan(0, length), zoneCount))
+            var localCells = new long[zoneCount];
+            var localMasked = new long[zoneCount];
+            int start = (int)(k * StripCells), end = (int)Math.Min(zones.Length, start + (long)StripCells);
+            for (int i = start; i < end; i++)
             {
-                cells[s.ZoneId - 1] += s.Count;
-                masked[s.ZoneId - 1] += (long)s.Sum;
+                int z = zones[i] - 1;
+                if (z < 0) continue;
+                if (z >= zoneCount) { error = $"Zone id {z + 1} is above the zone count {zoneCount}."; return; }
+                localCells[z]++;
+                if (mask[i] != 0) localMasked[z]++;
             }
-        }
+            lock (cells)
+                for (int z = 0; z < zoneCount; z++) { cells[z] += localCells[z]; masked[z] += localMasked[z]; }
+        });
+        if (error is not null) throw new ArgumentException(error, nameof(zones));
         return (cells, masked);
     }
 

@@ -49,11 +49,12 @@ public static class ExclusionCalculator
         IReadOnlyDictionary<string, IReadOnlyList<Geometry>> layers, float[]? slopeDegrees, IReadOnlyList<Geometry> forcedInclusions,
         double tipHeightMeters, double minimumAreaSquareMeters, int coarseFactor, CancellationToken ct = default)
     {
-        int n = checked((int)grid.CellCount);
+        int n = checked((int)grid.CellCount), width = grid.Width;
+        var whole = CellWindow.Whole(width, grid.Height);
         var tally = new RuleTally(zones, new CoarseAggregation(grid, coarseFactor));
         var strict = new byte[n];
         var hit = new byte[n];
-        float[]? distance = null;
+        var buffers = new FeatureBuffers(grid);
         var reports = new List<(ExclusionRule Rule, double Buffer, int Features)>();
         for (int r = 0; r < rules.Count; r++)
         {
@@ -61,35 +62,47 @@ public static class ExclusionCalculator
             var rule = rules[r];
             double buffer = rule.EffectiveBufferMeters(tipHeightMeters);
             int features = 0;
-            bool any;
+            CellWindow? window = null;
             if (rule.Layer == WindLayers.Slope)
             {
-                any = slopeDegrees is not null;
-                if (any)
+                if (slopeDegrees is not null)
                 {
                     float max = (float)rule.MaxSlopeDegrees!.Value;
-                    for (int i = 0; i < n; i++) hit[i] = slopeDegrees![i] > max ? (byte)1 : (byte)0;
+                    whole.ForEachRowBand((r0, r1) =>
+                    {
+                        for (int i = r0 * width, end = r1 * width; i < end; i++) hit[i] = slopeDegrees[i] > max ? (byte)1 : (byte)0;
+                    });
+                    window = whole;
                 }
             }
             else
             {
                 var geometries = layers.TryGetValue(rule.Layer, out var g) ? g.Where(rule.Selects).ToList() : [];
                 features = geometries.Count;
-                any = features > 0 && FeatureDistance.WithinBuffer(grid, geometries, buffer, hit, ref distance);
+                if (features > 0) window = buffers.Within(geometries, buffer, hit);
             }
-            tally.Add(any ? hit : default);
-            if (any && rule.Strict)
-                for (int i = 0; i < n; i++) if (hit[i] != 0 && zones[i] != 0) strict[i] = 1;
+            tally.Add(window is null ? null : hit, window ?? default);
+            if (window is { } wdw && rule.Strict)
+                wdw.ForEachRowBand((r0, r1) =>
+                {
+                    for (int row = r0; row < r1; row++)
+                        for (int i = row * width + wdw.Column, end = i + wdw.Width; i < end; i++)
+                            if (hit[i] != 0 && zones[i] != 0) strict[i] = 1;
+                });
             reports.Add((rule, buffer, features));
         }
-        distance = null;
+        buffers = null;
         var counts = tally.Finish();
         var count = tally.HitCounts;
         long regionCells = tally.RegionCells, excluded = tally.HitCells();
 
         // Eligible = region minus every exclusion; forced inclusions win over optional rules, never over strict ones.
         var eligible = hit; // reuse the scratch mask
-        for (int i = 0; i < n; i++) eligible[i] = zones[i] != 0 && count[i] == 0 ? (byte)1 : (byte)0;
+        whole.ForEachRowBand((r0, r1) =>
+        {
+            var c = count.Span;
+            for (int i = r0 * width, end = r1 * width; i < end; i++) eligible[i] = zones[i] != 0 && c[i] == 0 ? (byte)1 : (byte)0;
+        });
         var forced = new byte[n];
         long forcedCells = 0;
         if (forcedInclusions.Count > 0)
@@ -107,10 +120,8 @@ public static class ExclusionCalculator
         long minCells = (long)Math.Ceiling(minimumAreaSquareMeters / grid.CellAreaSquareUnits - 1e-9);
         if (minCells > 1)
         {
-            var classes = new int[n];
-            for (int i = 0; i < n; i++) classes[i] = eligible[i];
-            var labels = new int[n];
-            RasterKernels.ConnectedComponents(classes, grid.Width, grid.Height, Connectivity.Eight, minCells, labels);
+            var labels = GC.AllocateUninitializedArray<int>(n);
+            RasterKernels.ConnectedComponents(eligible, grid.Width, grid.Height, Connectivity.Eight, minCells, labels);
             for (int i = 0; i < n; i++)
                 if (eligible[i] != 0 && labels[i] == 0 && forced[i] == 0) { eligible[i] = 0; belowMinimum++; }
         }

@@ -37,7 +37,7 @@ public static class WindPotentialCalculator
 
         await stage("rasterise", 15);
         var zones = GeometryRasterizer.Rasterize(grid, inputs.Communes.Select((c, i) => (c.Boundary, i + 1))).Cells;
-        float[]? slope = inputs.ElevationMeters is { } dem ? SlopeCalculator.SlopeDegrees(grid, dem) : null;
+        float[]? slope = inputs.ElevationMeters is { } dem ? SlopeCalculator.SlopeDegrees(grid, dem, zones) : null;
         if (slope is null) notes.Add("no DEM for the region: the slope rule and criterion are skipped");
 
         await stage("eligibility", 25);
@@ -54,23 +54,29 @@ public static class WindPotentialCalculator
         // The modelled field is ours: scaled to hub height in place (one grid less in memory); a given raster is copied.
         var (hubWind, source) = inputs.ReferenceWindSpeed is { } measured ? ((float[])measured.Clone(), RasterLabel) : (ModelledReferenceWind(grid, zones, inputs.ElevationMeters, p), ModelledLabel);
         float factorF = (float)heightFactor;
-        for (int i = 0; i < n; i++) hubWind[i] *= factorF;
+        var whole = CellWindow.Whole(grid.Width, grid.Height);
+        whole.ForEachRowBand((r0, r1) =>
+        {
+            foreach (ref var v in hubWind.AsSpan(r0 * grid.Width, (r1 - r0) * grid.Width)) v *= factorF;
+        });
         var criteria = new List<SuitabilityCriterion>();
         var memberships = new List<ReadOnlyMemory<float>>();
         foreach (var criterion in p.Criteria ?? SuitabilityCriterion.Defaults)
         {
             if (criterion.Weight == 0) continue;
-            float[]? x = criterion.Name switch
+            float[]? input = criterion.Name switch
             {
-                "wind" => (float[])hubWind.Clone(),
+                "wind" => hubWind,
                 "slope" => slope,
                 "roads" => LayerDistance(grid, inputs.Layers, WindLayers.AccessRoads),
                 "grid" => LayerDistance(grid, inputs.Layers, WindLayers.Grid),
                 _ => null,
             };
-            if (x is null) { notes.Add($"criterion {criterion.Name}: no input for the region, dropped (other weights rescaled)"); continue; }
-            if (criterion.Function == "sigmoid") RasterKernels.SigmoidMembership(x, x, (float)criterion.Midpoint, (float)criterion.Steepness);
-            else RasterKernels.LinearMembership(x, x, (float)criterion.ZeroAt, (float)criterion.OneAt);
+            if (input is null) { notes.Add($"criterion {criterion.Name}: no input for the region, dropped (other weights rescaled)"); continue; }
+            // Memberships replace their input in place, except the hub wind, which the siting and the yield still need.
+            var x = input == hubWind ? GC.AllocateUninitializedArray<float>(n) : input;
+            if (criterion.Function == "sigmoid") RasterKernels.SigmoidMembership(input, x, (float)criterion.Midpoint, (float)criterion.Steepness);
+            else RasterKernels.LinearMembership(input, x, (float)criterion.ZeroAt, (float)criterion.OneAt);
             criteria.Add(criterion);
             memberships.Add(x);
         }
@@ -78,8 +84,11 @@ public static class WindPotentialCalculator
         double weightSum = criteria.Sum(c => c.Weight);
         criteria = [.. criteria.Select(c => c with { Weight = c.Weight / weightSum })];
         var score = new float[n];
-        var excludedMask = new byte[n];
-        for (int i = 0; i < n; i++) excludedMask[i] = eligible[i] == 0 ? (byte)1 : (byte)0;
+        var excludedMask = GC.AllocateUninitializedArray<byte>(n);
+        whole.ForEachRowBand((r0, r1) =>
+        {
+            for (int i = r0 * grid.Width, end = r1 * grid.Width; i < end; i++) excludedMask[i] = eligible[i] == 0 ? (byte)1 : (byte)0;
+        });
         if (memberships.Count > 0)
             RasterKernels.WeightedOverlay(memberships, [.. criteria.Select(c => (float)c.Weight)], excludedMask, score);
         else
@@ -89,20 +98,25 @@ public static class WindPotentialCalculator
         await stage("siting", 65);
         var ellipse = new SpacingEllipse(p.SpacingAlongRotorDiameters * turbine.RotorDiameterMeters, p.SpacingAcrossRotorDiameters * turbine.RotorDiameterMeters,
             p.MainWindDirectionDegrees);
-        for (int i = 0; i < n; i++) if (!float.IsFinite(hubWind[i])) score[i] = float.NaN;
+        whole.ForEachRowBand((r0, r1) =>
+        {
+            for (int i = r0 * grid.Width, end = r1 * grid.Width; i < end; i++) if (!float.IsFinite(hubWind[i])) score[i] = float.NaN;
+        });
         var existing = p.SpaceFromExistingTurbines ? inputs.ExistingTurbines.Select(t => (t.X, t.Y)).ToList() : [];
         var sites = TurbineSiting.Place(grid, eligible, score, ellipse, existing, p.MaxTurbines, ct);
 
         await stage("yield", 72);
         var factory = new GeometryFactory(new PrecisionModel(), grid.Srid);
+        // The yield integrates the power curve over the Weibull distribution per turbine: independent, so on all cores.
+        var yields = new TurbineYield[sites.Count];
+        Parallel.For(0, sites.Count, k => yields[k] = WindYield.Annual(turbine, hubWind[sites[k]], p.WeibullK, p.LossFraction));
         var turbines = new List<PlacedTurbine>(sites.Count);
-        foreach (var i in sites)
+        for (int k = 0; k < sites.Count; k++)
         {
-            int row = i / grid.Width, col = i - row * grid.Width;
+            int i = sites[k], row = i / grid.Width, col = i - row * grid.Width;
             var (x, y) = grid.CellCenter(col, row);
-            var y1 = WindYield.Annual(turbine, hubWind[i], p.WeibullK, p.LossFraction);
-            turbines.Add(new PlacedTurbine(turbines.Count + 1, factory.CreatePoint(new Coordinate(x, y)), inputs.Communes[zones[i] - 1].CommuneId,
-                score[i], hubWind[i] / heightFactor, y1));
+            turbines.Add(new PlacedTurbine(k + 1, factory.CreatePoint(new Coordinate(x, y)), inputs.Communes[zones[i] - 1].CommuneId,
+                score[i], hubWind[i] / heightFactor, yields[k]));
         }
 
         // Per commune: cells by zone (so the commune rows add up to the region exactly), turbines by their cell's zone.
@@ -163,8 +177,11 @@ public static class WindPotentialCalculator
         long count = 0;
         for (int i = 0; i < n; i++) if (zones[i] != 0 && float.IsFinite(elevation[i])) { sum += elevation[i]; count++; }
         double mean = count > 0 ? sum / count : 0;
-        for (int i = 0; i < n; i++)
-            v[i] = float.IsFinite(elevation[i]) ? (float)Math.Clamp(v0 + beta * (elevation[i] - mean), 1, 25) : (float)v0;
+        CellWindow.Whole(grid.Width, grid.Height).ForEachRowBand((r0, r1) =>
+        {
+            for (int i = r0 * grid.Width, end = r1 * grid.Width; i < end; i++)
+                v[i] = float.IsFinite(elevation[i]) ? (float)Math.Clamp(v0 + beta * (elevation[i] - mean), 1, 25) : (float)v0;
+        });
         return v;
     }
 

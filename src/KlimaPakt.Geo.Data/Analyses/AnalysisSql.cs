@@ -62,15 +62,16 @@ internal static class AnalysisSql
 
     /// <summary>
     /// The region's DEM (<see cref="DemAsync"/>) read onto <paramref name="grid"/> (bilinear), its hash recorded as the
-    /// run's <c>dem</c> input; null when the region has none.
+    /// run's <c>dem</c> input; null when the region has none. With <paramref name="within"/>, only the cells in its
+    /// boxes are read (NaN elsewhere; see <see cref="Raster.Gdal.GeoTiff.ReadOnto"/>).
     /// </summary>
     public static async Task<(float[] Cells, string Name)?> ElevationAsync(RunContext context, NpgsqlConnection connection, Raster.GridSpec grid,
-        CancellationToken ct)
+        CancellationToken ct, IReadOnlyList<(double MinX, double MinY, double MaxX, double MaxY)>? within = null)
     {
         if (await DemAsync(connection, context.Region.Id, ct) is not { } dem) return null;
         context.InputHash("dem", dem.Sha256);
         context.Log.Add($"DEM: {dem.Name}");
-        return (Raster.Gdal.GeoTiff.ReadOnto(dem.Path, grid, Raster.Gdal.Resampling.Bilinear).Cells, dem.Name);
+        return (Raster.Gdal.GeoTiff.ReadOnto(dem.Path, grid, Raster.Gdal.Resampling.Bilinear, within).Cells, dem.Name);
     }
 
     /// <summary>

@@ -167,7 +167,11 @@ public sealed class WindAnalysis : IAnalysis
             SELECT (ST_Dump(ST_PointOnSurface(geom))).geom FROM power_sites
             WHERE region_id = $1 AND class = 'generator' AND coalesce(tags->'generator:source', 'wind') = 'wind' AND geom && $2 ORDER BY id
             """, ct, r => r.GetFieldValue<Point>(0), region.Id, area)) existing.Add(pt);
-        var elevation = (await ElevationAsync(context, connection, grid, ct))?.Cells;
+        // Only the communes' cells and a cell around them (slope's 3 × 3 window) reach a wind result: the DEM is read there.
+        double margin = grid.CellSizeX;
+        var demBoxes = communes.All.Select(c => c.Boundary.EnvelopeInternal)
+            .Select(e => (e.MinX - margin, e.MinY - margin, e.MaxX + margin, e.MaxY + margin)).ToList();
+        var elevation = (await ElevationAsync(context, connection, grid, ct, demBoxes))?.Cells;
         context.Log.Add($"grid {grid.Width} × {grid.Height} cells of {p.CellSizeMeters} m ({grid.CellCount / 1e6:F1} M); {communes.All.Count} communes; " +
             string.Join(", ", layers.Select(l => $"{l.Key} {l.Value.Count}")) + $"; {existing.Count} existing turbines");
 

@@ -56,28 +56,36 @@ public static class GeoTiff
 
     /// <summary>
     /// Reads a raster of any CRS and resolution ONTO <paramref name="grid"/> (GDAL's warper; nearest or bilinear).
-    /// Cells outside the source or NoData in it are NaN.
+    /// Cells outside the source or NoData in it are NaN; with <paramref name="within"/>, so are cells outside every one
+    /// of its boxes (in the grid's CRS), and only the windows that hold the boxes are resampled.
     /// </summary>
     /// <param name="path">File path.</param>
     /// <param name="grid">Target grid (must have a CRS).</param>
     /// <param name="resampling">Resampling method.</param>
-    public static Raster<float> ReadOnto(string path, GridSpec grid, Resampling resampling)
+    /// <param name="within">Boxes (min x, min y, max x, max y) of the cells needed, or null for every cell.</param>
+    public static Raster<float> ReadOnto(string path, GridSpec grid, Resampling resampling,
+        IReadOnlyList<(double MinX, double MinY, double MaxX, double MaxY)>? within = null)
     {
-        // Resampling (GDAL's warp kernel, one thread per dataset) costs ~100 ns a cell: strips are resampled on all
-        // cores, each worker through its own warped dataset (a GDAL dataset is used by one thread at a time); every
-        // cell is computed alone, so the cells are those of one reader.
-        var strips = RowStrips.Of(grid.Height, RowStrips.RowsFor(grid.Width)).ToArray();
+        ArgumentNullException.ThrowIfNull(grid);
+        // Resampling (GDAL's warp kernel, one thread per dataset) costs ~100 ns a cell: windows are resampled on all
+        // cores, each worker through its own warped dataset (a GDAL dataset is used by one thread at a time). The warped
+        // dataset resamples whole blocks of its own, whatever window is asked for, so a cell's value is the same however
+        // the grid is split into windows, and a block no window touches is never resampled.
+        var windows = within is null
+            ? RowStrips.Of(grid.Height, RowStrips.RowsFor(grid.Width)).Select(s => (s.FirstRow, s.RowCount, Column: 0, Columns: grid.Width)).ToArray()
+            : WindowsOf(grid, within);
         var raster = new Raster<float>(grid, zeroed: false);
+        if (within is not null) Kernels.RasterKernels.ParallelRange(grid.Height, grid.CellCount > 1 << 20, r => raster.Rows(r, 1).Fill(float.NaN));
         int next = -1;
         try
         {
-            Parallel.For(0, Math.Clamp(Environment.ProcessorCount, 1, strips.Length), _ =>
+            Parallel.For(0, Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, windows.Length)), _ =>
             {
                 using var r = GeoTiffReader.OpenOnto(path, grid, resampling);
-                for (int i; (i = Interlocked.Increment(ref next)) < strips.Length;)
+                for (int i; (i = Interlocked.Increment(ref next)) < windows.Length;)
                 {
-                    var (row, n) = strips[i];
-                    r.ReadRows(row, n, raster.Rows(row, n));
+                    var (row, n, column, columns) = windows[i];
+                    r.ReadWindow(row, n, column, columns, raster.Cells.AsSpan((int)grid.IndexOf(column, row)), grid.Width);
                 }
             });
         }
@@ -86,6 +94,33 @@ public static class GeoTiff
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
         return raster;
+    }
+
+    /// <summary>Per band of 128 rows (the warped dataset's block height), the rows and columns that the boxes touch.</summary>
+    private static (int FirstRow, int RowCount, int Column, int Columns)[] WindowsOf(GridSpec grid,
+        IReadOnlyList<(double MinX, double MinY, double MaxX, double MaxY)> boxes)
+    {
+        const int BandRows = 128;
+        var cells = boxes.Select(b => (
+            C0: (int)Math.Clamp(Math.Floor((b.MinX - grid.OriginX) / grid.CellSizeX), 0, grid.Width),
+            C1: (int)Math.Clamp(Math.Ceiling((b.MaxX - grid.OriginX) / grid.CellSizeX), 0, grid.Width),
+            R0: (int)Math.Clamp(Math.Floor((grid.OriginY - b.MaxY) / grid.CellSizeY), 0, grid.Height),
+            R1: (int)Math.Clamp(Math.Ceiling((grid.OriginY - b.MinY) / grid.CellSizeY), 0, grid.Height))).ToList();
+        var windows = new List<(int, int, int, int)>();
+        for (int row = 0; row < grid.Height; row += BandRows)
+        {
+            int end = Math.Min(row + BandRows, grid.Height), c0 = int.MaxValue, c1 = int.MinValue, r0 = end, r1 = row;
+            foreach (var b in cells)
+                if (b.R0 < end && b.R1 > row && b.C1 > b.C0)
+                {
+                    c0 = Math.Min(c0, b.C0);
+                    c1 = Math.Max(c1, b.C1);
+                    r0 = Math.Min(r0, Math.Max(row, b.R0));
+                    r1 = Math.Max(r1, Math.Min(end, b.R1));
+                }
+            if (c1 > c0 && r1 > r0) windows.Add((r0, r1 - r0, c0, c1 - c0));
+        }
+        return [.. windows];
     }
 
     /// <summary>Writes a float32 GeoTIFF (tiled 256×256, NaN → NoData −9999, ZSTD level 1 unless told otherwise).</summary>

@@ -142,6 +142,39 @@ public sealed unsafe class GeoTiffReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the window of rows [<paramref name="firstRow"/>, +<paramref name="rowCount"/>) and columns
+    /// [<paramref name="firstColumn"/>, +<paramref name="columnCount"/>) of a band as float32, NoData → NaN, into rows
+    /// <paramref name="dstStride"/> cells apart (a window of a larger grid, in place).
+    /// </summary>
+    /// <param name="firstRow">First row.</param>
+    /// <param name="rowCount">Rows to read.</param>
+    /// <param name="firstColumn">First column.</param>
+    /// <param name="columnCount">Columns to read.</param>
+    /// <param name="dst">Output: cell (r, c) of the window goes to dst[r × dstStride + c].</param>
+    /// <param name="dstStride">Cells from one output row to the next (≥ columnCount).</param>
+    /// <param name="band">1-based band number.</param>
+    public void ReadWindow(int firstRow, int rowCount, int firstColumn, int columnCount, Span<float> dst, int dstStride, int band = 1)
+    {
+        ObjectDisposedException.ThrowIf(_dataset == 0, this);
+        if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > Grid.Height || firstColumn < 0 || columnCount < 0 || firstColumn + columnCount > Grid.Width)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), $"Window {firstColumn}+{columnCount} × {firstRow}+{rowCount} outside {Grid.Width} × {Grid.Height}.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(dstStride, columnCount);
+        if (rowCount == 0 || columnCount == 0) return;
+        if ((long)dst.Length < (long)(rowCount - 1) * dstStride + columnCount) throw new ArgumentException("Buffer too small for the window.", nameof(dst));
+        if (band < 1 || band > Info.BandCount) throw new ArgumentOutOfRangeException(nameof(band));
+        nint b = GDALGetRasterBand(_dataset, band);
+        CPLErrorReset();
+        fixed (float* p = dst)
+        {
+            if (GDALRasterIO(b, GF_Read, firstColumn, firstRow, columnCount, rowCount, p, columnCount, rowCount, GDT_Float32, sizeof(float), checked(dstStride * sizeof(float))) != 0)
+                throw new RasterFileException(Path, $"cannot read rows {firstRow}..{firstRow + rowCount - 1}, columns {firstColumn}..{firstColumn + columnCount - 1}: {LastError()}");
+        }
+        if (Info.NoData is double nd && !double.IsNaN(nd) && (float)nd == nd)
+            for (int r = 0; r < rowCount; r++)
+                RasterKernels.NoDataToNaN(dst.Slice(r * dstStride, columnCount), (float)nd, allCores: false);
+    }
+
     /// <summary>Reads rows of a band as bytes (GDAL converts other types, clamping to 0..255); NoData is not changed.</summary>
     /// <param name="firstRow">First row.</param>
     /// <param name="rowCount">Rows to read.</param>

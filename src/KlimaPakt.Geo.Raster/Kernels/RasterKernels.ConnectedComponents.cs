@@ -30,7 +30,27 @@ public static partial class RasterKernels
     /// <param name="allCores">Label strips on all cores (large grids only).</param>
     /// <returns>Number of components kept.</returns>
     public static int ConnectedComponents(ReadOnlySpan<int> classes, int width, int height, Connectivity connectivity,
-        long minCells, Span<int> labels, bool allCores = true)
+        long minCells, Span<int> labels, bool allCores = true) =>
+        ConnectedComponents<int>(classes, width, height, connectivity, minCells, labels, allCores);
+
+    /// <summary>
+    /// <see cref="ConnectedComponents(ReadOnlySpan{int}, int, int, Connectivity, long, Span{int}, bool)"/> over byte
+    /// classes (masks: 1 = foreground), the same labels without a 4-byte class grid.
+    /// </summary>
+    /// <param name="classes">Row-major class codes; 0 is background.</param>
+    /// <param name="width">Columns.</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="connectivity">4 or 8 neighbours.</param>
+    /// <param name="minCells">Minimum component size in cells.</param>
+    /// <param name="labels">Output labels (width × height).</param>
+    /// <param name="allCores">Label strips on all cores (large grids only).</param>
+    /// <returns>Number of components kept.</returns>
+    public static int ConnectedComponents(ReadOnlySpan<byte> classes, int width, int height, Connectivity connectivity,
+        long minCells, Span<int> labels, bool allCores = true) =>
+        ConnectedComponents<byte>(classes, width, height, connectivity, minCells, labels, allCores);
+
+    private static int ConnectedComponents<T>(ReadOnlySpan<T> classes, int width, int height, Connectivity connectivity,
+        long minCells, Span<int> labels, bool allCores) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         long cells = (long)width * height;
         if (classes.Length < cells || labels.Length < cells) throw new ArgumentException($"Classes and labels need {cells} cells.");
@@ -48,10 +68,11 @@ public static partial class RasterKernels
         }
         unsafe
         {
-            fixed (int* pc = classes)
+            fixed (T* pc = classes)
             fixed (int* pl = labels)
             {
-                int* c = pc, l = pl;
+                T* c = pc;
+                int* l = pl;
                 ParallelRange(stripCount, stripCount > 1, k => strips[k].Label(c, l, width, eight));
                 // Global provisional labels: strip k's local label j becomes Offset_k + j, so global labels keep raster
                 // order of first cells across strips; local roots (the smallest label of their set) stay roots.
@@ -73,8 +94,8 @@ public static partial class RasterKernels
                     int above = strips[k - 1].Offset, here = strips[k].Offset;
                     for (int x = 0; x < width; x++)
                     {
-                        int v = c[o + x];
-                        if (v == 0) continue;
+                        T v = c[o + x];
+                        if (v == T.Zero) continue;
                         int a = here + l[o + x];
                         for (int dx = eight ? -1 : 0; dx <= (eight ? 1 : 0); dx++)
                         {
@@ -120,7 +141,7 @@ public static partial class RasterKernels
         public List<long> Cells { get; } = [0];
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public unsafe void Label(int* classes, int* labels, int width, bool eight)
+        public unsafe void Label<T>(T* classes, int* labels, int width, bool eight) where T : unmanaged, System.Numerics.IBinaryInteger<T>
         {
             var parent = Parent;
             for (int r = FirstRow; r < FirstRow + RowCount; r++)
@@ -130,8 +151,8 @@ public static partial class RasterKernels
                 for (int c = 0; c < width; c++)
                 {
                     long i = o + c;
-                    int v = classes[i];
-                    if (v == 0) { labels[i] = 0; continue; }
+                    T v = classes[i];
+                    if (v == T.Zero) { labels[i] = 0; continue; }
                     int label = 0;
                     // Already-visited neighbours inside the strip: W, and the row above (NW, N, NE with 8-connectivity).
                     if (c > 0 && classes[i - 1] == v) label = labels[i - 1];

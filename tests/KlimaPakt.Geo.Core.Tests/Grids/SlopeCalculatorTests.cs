@@ -62,4 +62,19 @@ public class SlopeCalculatorTests
                 else Assert.Equal(0f, slope[r * s_grid.Width + c]);
             }
     }
+
+    [Fact]
+    public void SlopeDegrees_WithZones_RegionCellsAsWithoutAndNaNOutside()
+    {
+        var z = Plane(0.1, 0.05);
+        for (int i = 0; i < z.Length; i++) z[i] += (i * 7919 % 13) * 0.37f; // rough ground: every cell its own slope
+        var zones = new int[z.Length];
+        for (int i = 0; i < zones.Length; i++) zones[i] = i % 3 == 0 ? 0 : 1 + i % 2;
+        var all = SlopeCalculator.SlopeDegrees(s_grid, z);
+        var region = SlopeCalculator.SlopeDegrees(s_grid, z, zones);
+        for (int i = 0; i < z.Length; i++)
+            if (zones[i] == 0) Assert.True(float.IsNaN(region[i]));
+            else Assert.Equal(all[i], region[i]); // to the bit
+    }
 }
+

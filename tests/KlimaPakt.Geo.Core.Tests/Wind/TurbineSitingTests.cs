@@ -49,4 +49,41 @@ public sealed class TurbineSitingTests
         Assert.Equal(sites, TurbineSiting.Place(grid, eligible, score, ellipse, [(3000.0, 2500.0)], null));
         Assert.Equal(3, TurbineSiting.Place(grid, eligible, score, ellipse, [], 3).Count);
     }
+
+    /// <summary>
+    /// The greedy placement against its definition, written out naively: candidates by descending score (ties by raster
+    /// order, with many ties: scores are rounded to 1/16), each kept when no turbine kept before, nor an existing one
+    /// (one outside the grid among them), conflicts with it. The sites equal the naive ones in order.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 20)]
+    [InlineData(240, 20)]
+    [InlineData(100, 10)]
+    public void Place_EqualsTheNaiveGreedyDefinition(double direction, double cell)
+    {
+        var grid = GridSpec.Covering(2169, 0, 0, 4000, 3000, cell);
+        int n = (int)grid.CellCount;
+        var random = new Random((int)direction + 1);
+        var eligible = new byte[n];
+        var score = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            eligible[i] = random.NextDouble() < 0.6 ? (byte)1 : (byte)0;
+            score[i] = i % 97 == 0 ? float.NaN : MathF.Round((float)random.NextDouble() * 16) / 16;
+        }
+        var ellipse = new SpacingEllipse(5 * 141, 3 * 141, direction);
+        (double X, double Y)[] existing = [(1500, 1200), (-300, 2900)];
+        var kept = new List<(double X, double Y)>(existing);
+        var expected = new List<int>();
+        foreach (int i in Enumerable.Range(0, n).Where(i => eligible[i] != 0 && float.IsFinite(score[i])).OrderByDescending(i => score[i]).ThenBy(i => i))
+        {
+            var (x, y) = grid.CellCenter(i % grid.Width, i / grid.Width);
+            if (kept.Any(p => ellipse.Conflicts(p.X, p.Y, x, y))) continue;
+            kept.Add((x, y));
+            expected.Add(i);
+        }
+        Assert.True(expected.Count > 20);
+        Assert.Equal(expected, TurbineSiting.Place(grid, eligible, score, ellipse, existing, null));
+    }
 }
+

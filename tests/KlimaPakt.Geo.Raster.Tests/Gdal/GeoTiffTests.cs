@@ -304,4 +304,32 @@ public class GeoTiffTests
         }
         Assert.InRange(finite * 400.0 / 1e6, 1500, 3000); // Luxembourg is ~2 586 km²
     }
+
+    /// <summary>
+    /// Reading only the cells of two boxes (one straddling a block edge, one in a corner): inside them the cells equal
+    /// the whole grid's read to the bit, outside them every cell is NaN.
+    /// </summary>
+    [Fact]
+    public void ReadOnto_WithinBoxes_EqualsTheWholeReadInsideAndIsNaNOutside()
+    {
+        var src = TestFiles.RepoData("lu/raster/lu_elevation_30arcsec.tif");
+        var grid = GridSpec.Covering(2169, 48000, 57000, 107000, 139000, 20);
+        var whole = GeoTiff.ReadOnto(src, grid, Resampling.Bilinear);
+        (double, double, double, double)[] boxes = [(60_000, 80_000, 75_000, 110_000), (95_000, 57_000, 107_000, 64_000)];
+        var part = GeoTiff.ReadOnto(src, grid, Resampling.Bilinear, boxes);
+        int inside = 0, outside = 0;
+        for (int r = 0; r < grid.Height; r++)
+            for (int c = 0; c < grid.Width; c++)
+            {
+                var (x, y) = grid.CellCenter(c, r);
+                bool inBox = boxes.Any(b => x > b.Item1 && x < b.Item3 && y > b.Item2 && y < b.Item4);
+                int i = (int)grid.IndexOf(c, r);
+                if (inBox) { inside++; Assert.True(whole.Cells[i].Equals(part.Cells[i]), $"cell {i}: whole {whole.Cells[i]}, part {part.Cells[i]}"); }
+                else if (!IsNextToABox(x, y)) { outside++; Assert.True(float.IsNaN(part.Cells[i]), $"cell {i} outside the boxes: {part.Cells[i]}"); }
+            }
+        Assert.True(inside > 1_000_000 && outside > 5_000_000, $"{inside} inside, {outside} outside");
+
+        // Cells within one cell of a box edge may be read or not (the window is the cells the box touches).
+        bool IsNextToABox(double x, double y) => boxes.Any(b => x > b.Item1 - 20 && x < b.Item3 + 20 && y > b.Item2 - 20 && y < b.Item4 + 20);
+    }
 }

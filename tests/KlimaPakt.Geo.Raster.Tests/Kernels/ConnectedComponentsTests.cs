@@ -146,4 +146,25 @@ public class ConnectedComponentsTests
             Assert.Equal(expected, labels);
         }
     }
+
+    /// <summary>A byte mask labels as the same mask given as int classes would, cell for cell, on one core and on all.</summary>
+    [Theory]
+    [InlineData(1031, 613, Connectivity.Eight, 12)]
+    [InlineData(300, 200, Connectivity.Four, 1)]
+    public void ConnectedComponents_ByteMask_EqualsIntClasses(int w, int h, Connectivity connectivity, long minCells)
+    {
+        var rng = new Random(w + h);
+        var mask = new byte[w * h];
+        for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < 0.45 ? (byte)1 : (byte)0;
+        var classes = mask.Select(b => (int)b).ToArray();
+        var expected = new int[w * h];
+        int expectedCount = FloodFill(classes, w, h, connectivity == Connectivity.Eight, minCells, expected);
+        Assert.True(expectedCount > 1);
+        foreach (bool allCores in new[] { false, true })
+        {
+            var labels = new int[w * h];
+            Assert.Equal(expectedCount, RasterKernels.ConnectedComponents(mask, w, h, connectivity, minCells, labels, allCores));
+            Assert.Equal(expected, labels);
+        }
+    }
 }
