@@ -10,15 +10,15 @@ PORT="${KLIMAPAKT_PORT:-5080}"
 if [ -z "${KLIMAPAKT_DB:-}" ]; then scripts/postgis.sh up >/dev/null; fi
 echo "== building"
 dotnet build KlimaPakt.Geo.sln -c Release -v quiet -nologo
-# The CLI as it ships: published once ReadyToRun (precompiled: a `raster` command starts in ~0.3 s instead of JIT-ing
-# its command line; benchmarks/results/2026-12-02-peers.md). Where the runtime pack cannot be restored, the plain build.
+# The CLI as it ships (scripts/publish-cli.sh: self-contained composite ReadyToRun, published once, incremental after
+# that). Where no ReadyToRun publish is possible, the plain Release build.
 CLI=(dotnet "$ROOT/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll")
-if dotnet publish src/KlimaPakt.Geo.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-     -o "$ROOT/.local/cli" -v quiet -nologo >/dev/null 2>&1; then
-  CLI=("$ROOT/.local/cli/klimapakt")
-  echo "   CLI: ReadyToRun build in .local/cli/klimapakt"
+echo "== publishing the CLI (the first time takes a few minutes)"
+if EXE=$(scripts/publish-cli.sh "$ROOT/.local/cli"); then
+  CLI=("$EXE")
+  echo "   CLI: ${EXE#"$ROOT/"}"
 else
-  echo "   CLI: ReadyToRun publish unavailable here; using the Release build" >&2
+  echo "   CLI: using the Release build" >&2
 fi
 echo "== importing the bundled data (data/bundle.json)"
 "${CLI[@]}" import bundle data/bundle.json

@@ -37,10 +37,8 @@ TSV=$OUT/circuits.tsv
 echo -e "size\timpl\tseconds\trss_kib\trc\tload\tdetail" > "$TSV"
 echo -e "started\t$(date -u +%FT%TZ)\t$(nproc) cores\t$(uname -r)" > "$OUT/meta.tsv"
 
-echo "== build (Release, ReadyToRun)"
-dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$ROOT/src/KlimaPakt.Geo.Cli" \
-  -o "$OUT/cli" -v q -nologo > "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
-KP="$OUT/cli/klimapakt"
+echo "== build (the CLI as it ships: scripts/publish-cli.sh)"
+KP=$("$ROOT/scripts/publish-cli.sh" "$OUT/cli") || { tail -20 "$OUT/cli/publish.log"; exit 1; }
 
 idle() { echo "$1 $("$PEERS/waitidle.sh" "$IDLE_WAIT" 8 2>/dev/null)" >> "$OUT/idle.log"; }
 

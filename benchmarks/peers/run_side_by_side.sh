@@ -38,13 +38,11 @@ echo -e "started\t$(date -u +%FT%TZ)\t$(nproc) cores\t$(uname -r)" > "$OUT/meta.
 [ -f "$D/c1.tif" ] || $PY "$PEERS/gen_inputs.py" --size "$SIZE" || exit 1
 
 echo "== build (Release)"
-# The CLI as it ships: published ReadyToRun (precompiled, so start-up does not JIT the command line and GDAL binding).
-dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$ROOT/src/KlimaPakt.Geo.Cli" \
-  -o "$OUT/cli" -v q -nologo > "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
+# The CLI as it ships (scripts/publish-cli.sh: self-contained composite ReadyToRun), as the main job runs it.
+KP=$("$ROOT/scripts/publish-cli.sh" "$OUT/cli") || { tail -20 "$OUT/cli/publish.log"; exit 1; }
 case " $STAGES " in *" overlay_mem "*)
   dotnet build -c Release "$ROOT/benchmarks/KlimaPakt.Geo.Benchmarks" -o "$OUT/bench" -v q -nologo >> "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; } ;;
 esac
-KP="$OUT/cli/klimapakt"
 
 # idle : the peers' protocol (waitidle.sh): wait up to 2 min for the machine to be idle (< 8 % busy) before a round,
 # so no other job's burst lands on one contender only; what it saw goes into idle.log.
