@@ -6,7 +6,7 @@
 # First choice: self-contained, ReadyToRun in one composite image of the app and the .NET runtime libraries. The
 # composite also precompiles the generic instantiations that cross assemblies (async state machines of EF Core and
 # Npgsql, collections of the app's structs), which a per-assembly ReadyToRun build leaves to the JIT: a Luxembourg
-# wind run JIT-compiles about 4,200 methods instead of 8,200 and its stages take 0.86x the time (median of 7
+# wind run JIT-compiles about 4,200 methods instead of 8,200 and its stages take 0.86x the time (median of 13
 # interleaved rounds, benchmarks/results/2026-12-03-cli-build.md). The first publish takes ~3.5 min on 2 cores; later
 # ones are incremental (seconds) until a source changes.
 # Fallbacks: framework-dependent ReadyToRun, where the runtime pack cannot be restored; else exit 1 (the caller then
