@@ -17,12 +17,26 @@ public static class FeatureDistance
     /// <param name="grid">Grid (metric CRS).</param>
     /// <param name="features">Features in the grid's CRS.</param>
     /// <returns>Row-major distances (0 on touched cells), or null when no feature touches the grid.</returns>
-    public static float[]? DistanceMeters(GridSpec grid, IEnumerable<Geometry> features)
+    public static float[]? DistanceMeters(GridSpec grid, IEnumerable<Geometry> features) =>
+        FeatureMask(grid, features) is { } mask ? DistanceMetersToMask(grid, mask) : null;
+
+    /// <summary>The cells the features touch (all-touched burn, 1 = touched), or null when they touch none.</summary>
+    /// <param name="grid">Grid.</param>
+    /// <param name="features">Features in the grid's CRS.</param>
+    public static byte[]? FeatureMask(GridSpec grid, IEnumerable<Geometry> features)
     {
         ArgumentNullException.ThrowIfNull(grid);
         var mask = new byte[checked((int)grid.CellCount)];
         GeometryRasterizer.BurnAll(grid, features, mask, (byte)1, allTouched: true);
-        if (mask.AsSpan().IndexOfAnyExcept((byte)0) < 0) return null;
+        return mask.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? null : mask;
+    }
+
+    /// <summary>Distance in metres from each cell centre to the nearest cell of a <see cref="FeatureMask"/>.</summary>
+    /// <param name="grid">Grid (metric CRS).</param>
+    /// <param name="mask">Non-zero = feature cell; at least one.</param>
+    public static float[] DistanceMetersToMask(GridSpec grid, byte[] mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
         var distance = GC.AllocateUninitializedArray<float>(mask.Length);
         DistanceMeters(grid, mask, distance);
         return distance;

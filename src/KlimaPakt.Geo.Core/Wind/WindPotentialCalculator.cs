@@ -59,41 +59,50 @@ public static class WindPotentialCalculator
         {
             foreach (ref var v in hubWind.AsSpan(r0 * grid.Width, (r1 - r0) * grid.Width)) v *= factorF;
         });
-        var criteria = new List<SuitabilityCriterion>();
-        var memberships = new List<ReadOnlyMemory<float>>();
+        // The criteria that have an input here; their weights are rescaled over these alone.
+        var available = new List<(SuitabilityCriterion Criterion, Func<float[]> Input)>();
         foreach (var criterion in p.Criteria ?? SuitabilityCriterion.Defaults)
         {
             if (criterion.Weight == 0) continue;
-            float[]? input = criterion.Name switch
+            // A distance criterion keeps only its feature mask (1 B a cell) until its turn; the distances come then.
+            Func<float[]>? input = criterion.Name switch
             {
-                "wind" => hubWind,
-                "slope" => slope,
-                "roads" => LayerDistance(grid, inputs.Layers, WindLayers.AccessRoads),
-                "grid" => LayerDistance(grid, inputs.Layers, WindLayers.Grid),
+                "wind" => () => hubWind,
+                "slope" when slope is not null => () => slope,
+                "roads" or "grid" when LayerMask(grid, inputs.Layers, criterion.Name == "roads" ? WindLayers.AccessRoads : WindLayers.Grid) is { } m =>
+                    () => FeatureDistance.DistanceMetersToMask(grid, m),
                 _ => null,
             };
             if (input is null) { notes.Add($"criterion {criterion.Name}: no input for the region, dropped (other weights rescaled)"); continue; }
-            // Memberships replace their input in place, except the hub wind, which the siting and the yield still need.
-            var x = input == hubWind ? GC.AllocateUninitializedArray<float>(n) : input;
-            if (criterion.Function == "sigmoid") RasterKernels.SigmoidMembership(input, x, (float)criterion.Midpoint, (float)criterion.Steepness);
-            else RasterKernels.LinearMembership(input, x, (float)criterion.ZeroAt, (float)criterion.OneAt);
-            criteria.Add(criterion);
-            memberships.Add(x);
+            available.Add((criterion, input));
         }
-        slope = null;
-        double weightSum = criteria.Sum(c => c.Weight);
-        criteria = [.. criteria.Select(c => c with { Weight = c.Weight / weightSum })];
+        double weightSum = available.Sum(a => a.Criterion.Weight);
+        var criteria = available.Select(a => a.Criterion with { Weight = a.Criterion.Weight / weightSum }).ToList();
         var score = new float[n];
         var excludedMask = GC.AllocateUninitializedArray<byte>(n);
         whole.ForEachRowBand((r0, r1) =>
         {
             for (int i = r0 * grid.Width, end = r1 * grid.Width; i < end; i++) excludedMask[i] = eligible[i] == 0 ? (byte)1 : (byte)0;
         });
-        if (memberships.Count > 0)
-            RasterKernels.WeightedOverlay(memberships, [.. criteria.Select(c => (float)c.Weight)], excludedMask, score);
-        else
+        // The weighted sum is accumulated one criterion at a time (score = 1·score + w·membership, the overlay's own
+        // left-to-right sum, so the cells are bit for bit those of one overlay over all memberships): each membership
+        // grid (and distance grid) dies before the next is made, instead of all of them living until one overlay.
+        for (int k = 0; k < available.Count; k++)
+        {
+            var input = available[k].Input();
+            available[k] = default; // the closure's feature mask is no longer needed
+            var criterion = criteria[k];
+            // Memberships replace their input in place, except the hub wind, which the siting and the yield still need.
+            var x = input == hubWind ? GC.AllocateUninitializedArray<float>(n) : input;
+            if (criterion.Function == "sigmoid") RasterKernels.SigmoidMembership(input, x, (float)criterion.Midpoint, (float)criterion.Steepness);
+            else RasterKernels.LinearMembership(input, x, (float)criterion.ZeroAt, (float)criterion.OneAt);
+            ReadOnlySpan<byte> mask = k == available.Count - 1 ? excludedMask : [];
+            if (k == 0) RasterKernels.WeightedOverlay([x], [(float)criterion.Weight], mask, score);
+            else RasterKernels.WeightedOverlay([score, x], [1f, (float)criterion.Weight], mask, score);
+        }
+        slope = null;
+        if (available.Count == 0)
             for (int i = 0; i < n; i++) score[i] = eligible[i] != 0 ? 1f : float.NaN;
-        memberships.Clear();
 
         await stage("siting", 65);
         var ellipse = new SpacingEllipse(p.SpacingAlongRotorDiameters * turbine.RotorDiameterMeters, p.SpacingAcrossRotorDiameters * turbine.RotorDiameterMeters,
@@ -185,8 +194,8 @@ public static class WindPotentialCalculator
         return v;
     }
 
-    private static float[]? LayerDistance(GridSpec grid, IReadOnlyDictionary<string, IReadOnlyList<Geometry>> layers, string layer) =>
-        layers.TryGetValue(layer, out var geometries) && geometries.Count > 0 ? FeatureDistance.DistanceMeters(grid, geometries) : null;
+    private static byte[]? LayerMask(GridSpec grid, IReadOnlyDictionary<string, IReadOnlyList<Geometry>> layers, string layer) =>
+        layers.TryGetValue(layer, out var geometries) && geometries.Count > 0 ? FeatureDistance.FeatureMask(grid, geometries) : null;
 
     private static (List<Polygon> Eligible, List<PotentialClass> Classes, Geometry?[] Rules) Polygonise(GridSpec grid, int[] zones, byte[] eligible,
         float[] score, IReadOnlyList<RuleCells> rules, int factor, int classCount, GeometryFactory factory)

@@ -9,7 +9,7 @@ public sealed class WindPotentialCalculatorTests
 {
     private static readonly WKTReader Wkt = new(new NetTopologySuite.NtsGeometryServices(new PrecisionModel(), 2169));
 
-    private static WindInputs Inputs(float[]? wind = null)
+    private static WindInputs Inputs(float[]? wind = null, Dictionary<string, IReadOnlyList<Geometry>>? layers = null)
     {
         // Two communes side by side, 3 km × 4 km each; a village in the west one, a road along the south edge.
         var grid = GridSpec.Covering(2169, 0, 0, 6000, 4000, 20);
@@ -21,7 +21,7 @@ public sealed class WindPotentialCalculatorTests
                 new(11, Wkt.Read("POLYGON((0 0, 3000 0, 3000 4000, 0 4000, 0 0))")),
                 new(12, Wkt.Read("POLYGON((3000 0, 6000 0, 6000 4000, 3000 4000, 3000 0))")),
             ],
-            Layers = new Dictionary<string, IReadOnlyList<Geometry>>
+            Layers = layers ?? new Dictionary<string, IReadOnlyList<Geometry>>
             {
                 ["settlements"] = [Wkt.Read("POINT(1500 2000)")],
                 ["major_roads"] = [Wkt.Read("LINESTRING(0 100, 6000 100)")],
@@ -87,5 +87,43 @@ public sealed class WindPotentialCalculatorTests
         Assert.Equal(8, first.ReferenceWindSpeed, 5);
         Assert.InRange(first.Location.X, 5000, 5600);
         Assert.InRange(first.Location.Y, 3200, 3800);
+    }
+
+    [Fact]
+    public async Task Compute_Score_IsTheRescaledWeightedSumOfTheAvailableMemberships()
+    {
+        // Default criteria: wind 0.5, grid 0.25, roads 0.15, slope 0.1. No DEM (slope dropped), a grid line entirely off
+        // the grid (dropped too), an access road along the cell centres at y = 110 m: wind 0.5/0.65 and roads 0.15/0.65.
+        var inputs = Inputs(layers: new Dictionary<string, IReadOnlyList<Geometry>>
+        {
+            ["settlements"] = [Wkt.Read("POINT(1500 2000)")],
+            ["access_roads"] = [Wkt.Read("LINESTRING(0 110, 6000 110)")],
+            ["grid"] = [Wkt.Read("LINESTRING(50000 50000, 60000 50000)")],
+        });
+        var grid = inputs.Grid;
+        var p = new WindParameters { CellSizeMeters = 20, OutputCellSizeMeters = 100, Turbine = "nrel-5mw" }.Validate();
+        var r = await WindPotentialCalculator.ComputeAsync(inputs, p);
+
+        Assert.Contains(r.Notes, n => n.StartsWith("criterion grid: no input", StringComparison.Ordinal));
+        Assert.Contains(r.Notes, n => n.StartsWith("criterion slope: no input", StringComparison.Ordinal));
+        Assert.Equal(["wind", "roads"], r.Criteria.Select(c => c.Name));
+        Assert.Equal(0.5 / 0.65, r.Criteria[0].Weight, 12);
+        Assert.Equal(0.15 / 0.65, r.Criteria[1].Weight, 12);
+        // By hand: uniform modelled wind 6 m/s at 100 m, hub 90 m by the 1/7 power law, linear 4.5 → 7.5 m/s; the road's
+        // distance from a cell centre is |y − 110| m (same column), linear 10 km → 1 km.
+        double windMembership = (6 * Math.Pow(0.9, 1.0 / 7) - 4.5) / 3;
+        int eligible = 0;
+        for (int row = 0; row < grid.Height; row++)
+            for (int col = 0; col < grid.Width; col++)
+            {
+                int i = row * grid.Width + col;
+                float score = r.Score.Cells[i];
+                if (r.Eligibility.Cells[i] == 0) { Assert.True(float.IsNaN(score)); continue; }
+                eligible++;
+                double d = Math.Abs(grid.CellCenter(col, row).Y - 110);
+                double roads = Math.Clamp((10_000 - d) / 9_000, 0, 1);
+                Assert.Equal(0.5 / 0.65 * windMembership + 0.15 / 0.65 * roads, (double)score, 1e-6);
+            }
+        Assert.True(eligible > grid.CellCount / 2, $"only {eligible} eligible cells");
     }
 }
