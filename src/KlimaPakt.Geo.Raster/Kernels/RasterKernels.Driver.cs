@@ -27,6 +27,8 @@ public static partial class RasterKernels
         _ => path,
     };
 
+    private static readonly ParallelOptions s_onePerCore = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
     /// <summary>
     /// Splits [0, length) into chunks for the cores, or runs one chunk inline when the work is small or
     /// <paramref name="allCores"/> is false. <paramref name="body"/> gets (start, count).
@@ -43,7 +45,10 @@ public static partial class RasterKernels
         long chunks = Math.Min(length / ParallelThreshold, cores * 4L);
         long chunk = (length / chunks + 63) & ~63L;
         long n = (length + chunk - 1) / chunk;
-        Parallel.For(0L, n, c =>
+        // At most one thread per core: uncapped, Parallel.For also runs the calling thread beside a pool worker per core,
+        // so on 2 cores three threads streamed through memory by turns (G.POT at 8192², 8 chunks: 18.6-21.5 ms uncapped,
+        // 15.9-19.6 ms capped, typically; benchmarks/results/2026-12-04-gpot-inlining.md).
+        Parallel.For(0L, n, s_onePerCore, c =>
         {
             long start = c * chunk;
             body(start, Math.Min(chunk, length - start));
