@@ -60,16 +60,17 @@ public sealed partial class WorkerTests(WorkerDatabaseFixture fixture) : IClassF
     {
         var since = DateTimeOffset.UtcNow;
         Guid runId;
-        using (var run = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "run", "wind", "--region", "li", "--cell-size-meters", "20", "--output-cell-size-meters", "100"))
+        using (var run = new KlimapaktProcess(fixture.Db.ConnectionString, _results, "run", "wind", "--region", "li", "--cell-size-meters", "10", "--output-cell-size-meters", "100"))
         {
-            // Wait until it computes, then kill it as the kernel's OOM killer would (SIGKILL: no cleanup).
+            // Wait until it computes (about a second at 10 m; polled every 20 ms), then kill it as the kernel's OOM
+            // killer would (SIGKILL: no cleanup).
             runId = Guid.Empty;
-            for (var i = 0; i < 600 && runId == Guid.Empty; i++)
+            for (var i = 0; i < 3000 && runId == Guid.Empty; i++)
             {
                 await using var command = fixture.Db.DataSource.CreateCommand(
                     "SELECT id FROM analysis_runs WHERE kind = 'wind' AND status = 'Running' AND created_at >= $1 AND stage NOT IN ('starting', 'load inputs') LIMIT 1");
                 command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = since });
-                if (await command.ExecuteScalarAsync() is Guid id) runId = id; else await Task.Delay(100);
+                if (await command.ExecuteScalarAsync() is Guid id) runId = id; else await Task.Delay(20);
                 Assert.False(run.Process.HasExited, run.Output);
             }
             Assert.NotEqual(Guid.Empty, runId);

@@ -17,11 +17,13 @@ public sealed class RunQueueWorkerTests(BundledDatabaseFixture fixture)
 
     private static async Task<AnalysisRun> WaitAsync(RunService runs, Guid id, Func<AnalysisRun, bool> until)
     {
-        for (var i = 0; i < 3000; i++)
+        // Polled every 20 ms for up to 5 minutes: the runs below compute for about a second, and the tests must act
+        // while they do.
+        for (var i = 0; i < 15_000; i++)
         {
             var run = (await runs.GetAsync(id))!;
             if (until(run)) return run;
-            await Task.Delay(100);
+            await Task.Delay(20);
         }
         throw new TimeoutException($"run {id} is {(await runs.GetAsync(id))!.Status}");
     }
@@ -33,7 +35,7 @@ public sealed class RunQueueWorkerTests(BundledDatabaseFixture fixture)
     {
         await using var first = new ServiceCollection().AddGeoData(_db.ConnectionString, r => r.Directory = TestDatabase.ResultsDirectory).BuildServiceProvider();
         var runs = first.GetRequiredService<RunService>();
-        var queued = await runs.CreateAsync(new RunRequest("wind", "li", null, Json("""{"cellSizeMeters": 50, "outputCellSizeMeters": 100}""")));
+        var queued = await runs.CreateAsync(new RunRequest("wind", "li", null, Json("""{"cellSizeMeters": 10, "outputCellSizeMeters": 100}""")));
         using var worker = new RunQueueWorker(runs, first.GetRequiredService<RunOptions>(), NullLogger<RunQueueWorker>.Instance);
         using var stop = new CancellationTokenSource();
         var working = worker.RunAsync(stop.Token, maxRuns: 1);
@@ -63,7 +65,7 @@ public sealed class RunQueueWorkerTests(BundledDatabaseFixture fixture)
     {
         await using var other = new ServiceCollection().AddGeoData(_db.ConnectionString, r => r.Directory = TestDatabase.ResultsDirectory).BuildServiceProvider();
         var theirs = other.GetRequiredService<RunService>();
-        var run = await theirs.CreateHeldAsync(new RunRequest("wind", "li", null, Json("""{"cellSizeMeters": 25, "outputCellSizeMeters": 100}""")));
+        var run = await theirs.CreateHeldAsync(new RunRequest("wind", "li", null, Json("""{"cellSizeMeters": 10, "outputCellSizeMeters": 100}""")));
         var executing = theirs.ExecuteAsync(run.Id);
         var mine = _db.Services.GetRequiredService<RunService>();
         await WaitAsync(mine, run.Id, Computing);
