@@ -69,8 +69,8 @@ public static class WindPotentialCalculator
             {
                 "wind" => () => hubWind,
                 "slope" when slope is not null => () => slope,
-                "roads" or "grid" when LayerMask(grid, inputs.Layers, criterion.Name == "roads" ? WindLayers.AccessRoads : WindLayers.Grid) is { } m =>
-                    () => FeatureDistance.DistanceMetersToMask(grid, m),
+                "roads" when LayerMask(grid, inputs.Layers, WindLayers.AccessRoads) is { } roads => () => FeatureDistance.DistanceMetersToMask(grid, roads),
+                "grid" when LayerMask(grid, inputs.Layers, WindLayers.Grid) is { } lines => () => FeatureDistance.DistanceMetersToMask(grid, lines),
                 _ => null,
             };
             if (input is null) { notes.Add($"criterion {criterion.Name}: no input for the region, dropped (other weights rescaled)"); continue; }

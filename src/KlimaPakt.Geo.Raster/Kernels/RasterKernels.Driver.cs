@@ -45,9 +45,9 @@ public static partial class RasterKernels
         long chunks = Math.Min(length / ParallelThreshold, cores * 4L);
         long chunk = (length / chunks + 63) & ~63L;
         long n = (length + chunk - 1) / chunk;
-        // At most one thread per core: uncapped, Parallel.For also runs the calling thread beside a pool worker per core,
-        // so on 2 cores three threads streamed through memory by turns (G.POT at 8192², 8 chunks: 18.6-21.5 ms uncapped,
-        // 15.9-19.6 ms capped, typically; benchmarks/results/2026-12-04-gpot-inlining.md).
+        // At most one thread per core: uncapped, Parallel.For ran 4-6 chunk bodies at once on 2 cores (the pool injects
+        // threads while bodies run long), so they streamed through memory by turns (a G.POT loop at 8192², 8 chunks,
+        // medians of 9 calls in 9 processes: typically ~21 ms uncapped, ~18 ms capped; benchmarks/results/2026-12-04-gpot-chunks.md).
         Parallel.For(0L, n, s_onePerCore, c =>
         {
             long start = c * chunk;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace KlimaPakt.Geo.Raster.Kernels;
@@ -94,13 +93,9 @@ public static partial class RasterKernels
     {
         public float Invoke(float x) => 1f / (1f + MathF.Exp(-slope * (x - midpoint)));
 
-        // Large enough (the BCL's vector exp) that the JIT would not inline it into the kernel loop by itself.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<float> Invoke(Vector256<float> x) =>
             Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(Vector256.Create(-slope) * (x - Vector256.Create(midpoint))));
 
-        // Large enough (the BCL's vector exp) that the JIT would not inline it into the kernel loop by itself.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<float> Invoke(Vector512<float> x) =>
             Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(Vector512.Create(-slope) * (x - Vector512.Create(midpoint))));
     }
@@ -113,16 +108,12 @@ public static partial class RasterKernels
             return MathF.Exp(-spread * (d * d));
         }
 
-        // Large enough (the BCL's vector exp) that the JIT would not inline it into the kernel loop by itself.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<float> Invoke(Vector256<float> x)
         {
             var d = x - Vector256.Create(midpoint);
             return Vector256.Exp(Vector256.Create(-spread) * (d * d));
         }
 
-        // Large enough (the BCL's vector exp) that the JIT would not inline it into the kernel loop by itself.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<float> Invoke(Vector512<float> x)
         {
             var d = x - Vector512.Create(midpoint);

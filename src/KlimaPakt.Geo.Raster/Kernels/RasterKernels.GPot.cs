@@ -217,7 +217,6 @@ public static partial class RasterKernels
             _tlim = (float)c.FluidTemperatureMinCelsius;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Invoke(float lambda, float t0, float tc)
         {
             float lnL = MathF.Log(lambda), tcr = tc * (1f / 365f);
@@ -226,7 +225,6 @@ public static partial class RasterKernels
             return lambda > 0f && tc > 0f && tc <= 365f ? q : float.NaN;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<float> Invoke(Vector256<float> lambda, Vector256<float> t0, Vector256<float> tc)
         {
             var lnL = Vector256.Log(lambda);
@@ -240,7 +238,6 @@ public static partial class RasterKernels
             return Vector256.ConditionalSelect(ok, q, Vector256.Create(float.NaN));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<float> Invoke(Vector512<float> lambda, Vector512<float> t0, Vector512<float> tc)
         {
             var lnL = Vector512.Log(lambda);
@@ -263,9 +260,6 @@ public static partial class RasterKernels
     /// </summary>
     private readonly struct GPotOperator
     {
-        // Every Invoke is AggressiveInlining: with the BCL's vector log inside, the JIT left the call out of line and
-        // the kernel loop paid a call with its vectors passed through memory per 16 cells (in memory at 8192² on 2
-        // cores: 25.7-33.3 ms a call before, 20.7-21.6 ms after; benchmarks/results/2026-12-04-gpot-inlining.md).
         private readonly float _g0, _g1, _r, _k, _tlim;
 
         public GPotOperator(in GPotConstants c, double scale)
@@ -284,7 +278,6 @@ public static partial class RasterKernels
             _tlim = (float)c.FluidTemperatureMinCelsius;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Invoke(float lambda, float t0)
         {
             float q = _k * (t0 - _tlim) * lambda / (_g0 + _g1 * MathF.Log(lambda) + _r * lambda);
@@ -292,7 +285,6 @@ public static partial class RasterKernels
             return lambda > 0f ? q : float.NaN;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<float> Invoke(Vector256<float> lambda, Vector256<float> t0)
         {
             var den = Vector256.Create(_g0) + Vector256.Create(_g1) * Vector256.Log(lambda) + Vector256.Create(_r) * lambda;
@@ -300,7 +292,6 @@ public static partial class RasterKernels
             return Vector256.ConditionalSelect(Vector256.GreaterThan(lambda, Vector256<float>.Zero), q, Vector256.Create(float.NaN));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<float> Invoke(Vector512<float> lambda, Vector512<float> t0)
         {
             var den = Vector512.Create(_g0) + Vector512.Create(_g1) * Vector512.Log(lambda) + Vector512.Create(_r) * lambda;
