@@ -1,102 +1,102 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
-using static KlimaPakt.Geo.Raster.Gdal.GdalNative;
+using KlimaPakt.Geo.Raster.Tiff;
 
 namespace KlimaPakt.Geo.Raster.Gdal;
 
 /// <summary>
-/// Fast path for the common case of an UNCOMPRESSED, tiled, little-endian single-band GeoTIFF (what gen_inputs.py,
-/// gdal_calc.py and our own "--compress none" write): GDAL tells us where each tile lies in the file, and tiles are then
-/// read with positional reads straight into the caller's tile buffer. This skips GDAL's block cache, which would copy
-/// every tile twice and malloc/free a fresh 256 KiB block per tile (mmap + 64 page faults + munmap each time above
-/// glibc's mmap threshold) — that, not the arithmetic, dominated a strip-based overlay. Any other file (compressed,
-/// striped, big-endian, sparse) returns null and the caller uses <see cref="GeoTiffReader"/>.
+/// Fast path for the common case of a tiled, little-endian single-band GeoTIFF, uncompressed or compressed with ZSTD or
+/// DEFLATE without a predictor (what gen_inputs.py, gdal_calc.py and this project write): the file's directory is read
+/// without GDAL (<see cref="TiffDirectory"/>) and tiles are read with positional reads, decoded straight into the
+/// caller's tile buffer. This skips GDAL's block cache, which would copy every tile twice and malloc/free a fresh
+/// 256 KiB block per tile (mmap + 64 page faults + munmap each time above glibc's mmap threshold) — that, not the
+/// arithmetic, dominated a strip-based overlay — and it skips loading GDAL at all. Any other file (striped, big-endian,
+/// sparse, LZW, a predictor, unusual georeferencing) returns null and the caller uses <see cref="GeoTiffReader"/>.
+/// Thread-safe: tiles may be read from every core at once.
 /// </summary>
-internal sealed unsafe class DirectTiles : IDisposable
+internal sealed class DirectTiles : IDisposable
 {
-    private readonly long[] _offsets;
+    private readonly TiffDirectory _dir;
+    private readonly TileCodec? _codec;
     private readonly SafeFileHandle _file;
 
-    private DirectTiles(string path, int tileWidth, int tileHeight, int across, int down, int bytesPerCell, long[] offsets, double? noData)
+    [ThreadStatic] private static byte[]? t_compressed;
+
+    private DirectTiles(string path, TiffDirectory dir, TileCodec? codec)
     {
         Path = path;
-        TileWidth = tileWidth;
-        TileHeight = tileHeight;
-        TilesAcross = across;
-        TilesDown = down;
-        BytesPerCell = bytesPerCell;
-        NoData = noData;
-        _offsets = offsets;
+        _dir = dir;
+        _codec = codec;
+        TilesAcross = (dir.Width + dir.TileWidth - 1) / dir.TileWidth;
+        TilesDown = (dir.Height + dir.TileHeight - 1) / dir.TileHeight;
         _file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.RandomAccess);
     }
 
     public string Path { get; }
-    public int TileWidth { get; }
-    public int TileHeight { get; }
+    public int TileWidth => _dir.TileWidth;
+    public int TileHeight => _dir.TileHeight;
     public int TilesAcross { get; }
     public int TilesDown { get; }
-    public int BytesPerCell { get; }
-    public double? NoData { get; }
+    public int BytesPerCell => _dir.BytesPerCell;
+    public double? NoData => _dir.Info!.NoData;
     public int TileCells => TileWidth * TileHeight;
 
     /// <summary>Opens the fast path if the file qualifies and its type is <paramref name="gdalType"/>; else null.</summary>
     public static DirectTiles? TryOpen(string path, int gdalType)
     {
-        nint ds = GeoTiffReader.OpenDataset(path);
-        try
+        var dir = TiffDirectory.TryRead(path);
+        if (dir?.Info is not { } info || !dir.IsTiled || dir.Predictor != 1) return null;
+        if (info.DataType != (gdalType == GdalNative.GDT_Float32 ? "Float32" : gdalType == GdalNative.GDT_Byte ? "Byte" : null)) return null;
+        if (!TileCodec.CanRead(dir.Compression)) return null;
+        long tileBytes = (long)dir.TileWidth * dir.TileHeight * dir.BytesPerCell;
+        for (int i = 0; i < dir.Offsets.Length; i++)
         {
-            if (Marshal.PtrToStringUTF8(GDALGetDriverShortName(GDALGetDatasetDriver(ds))) != "GTiff") return null;
-            if (GDALGetRasterCount(ds) != 1) return null;
-            if (Marshal.PtrToStringUTF8(GDALGetMetadataItem(ds, "COMPRESSION", "IMAGE_STRUCTURE")) is string c && c != "NONE") return null;
-            nint band = GDALGetRasterBand(ds, 1);
-            int type = GDALGetRasterDataType(band);
-            if (type != gdalType) return null;
-            int bytes = type == GDT_Float32 ? 4 : type == GDT_Byte ? 1 : 0;
-            if (bytes == 0) return null;
-            int bx, by;
-            GDALGetBlockSize(band, &bx, &by);
-            int w = GDALGetRasterXSize(ds), h = GDALGetRasterYSize(ds);
-            // Strips (block width = raster width) would work too, but tiles are what we write and what the peers use.
-            if (bx == w && w > 256) return null;
-            Span<byte> header = stackalloc byte[2];
-            using (var f = File.OpenHandle(path)) RandomAccess.Read(f, header, 0);
-            if (header[0] != (byte)'I' || header[1] != (byte)'I') return null; // big-endian would need byte swaps
-            int across = (w + bx - 1) / bx, down = (h + by - 1) / by;
-            var offsets = new long[(long)across * down];
-            long tileBytes = (long)bx * by * bytes;
-            for (int ty = 0; ty < down; ty++)
-                for (int tx = 0; tx < across; tx++)
-                {
-                    var off = Marshal.PtrToStringUTF8(GDALGetMetadataItem(band, $"BLOCK_OFFSET_{tx}_{ty}", "TIFF"));
-                    var size = Marshal.PtrToStringUTF8(GDALGetMetadataItem(band, $"BLOCK_SIZE_{tx}_{ty}", "TIFF"));
-                    if (!long.TryParse(off, NumberStyles.Integer, CultureInfo.InvariantCulture, out long o) || o <= 0) return null;
-                    if (!long.TryParse(size, NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) || s != tileBytes) return null;
-                    offsets[(long)ty * across + tx] = o;
-                }
-            int ok = 0;
-            double nd = GDALGetRasterNoDataValue(band, &ok);
-            return new DirectTiles(path, bx, by, across, down, bytes, offsets, ok != 0 ? nd : null);
+            // A missing (sparse) tile reads as NoData in GDAL: left to GDAL.
+            if (dir.Offsets[i] <= 0 || dir.ByteCounts[i] <= 0) return null;
+            if (dir.Compression == TiffDirectory.CompressionNone && dir.ByteCounts[i] != tileBytes) return null;
         }
-        finally
-        {
-            GDALClose(ds);
-        }
+        return new DirectTiles(path, dir, TileCodec.ForReading(dir.Compression));
     }
 
     /// <summary>Reads tile (tx, ty) — full tile size, padding included — into <paramref name="dst"/>.</summary>
     public void Read<T>(int tx, int ty, Span<T> dst) where T : unmanaged
     {
         var bytes = MemoryMarshal.AsBytes(dst[..TileCells]);
-        long offset = _offsets[(long)ty * TilesAcross + tx];
+        long index = (long)ty * TilesAcross + tx;
+        long offset = _dir.Offsets[index];
+        if (_codec is null)
+        {
+            ReadExactly(bytes, offset, tx, ty);
+            return;
+        }
+        int count = checked((int)_dir.ByteCounts[index]);
+        var buffer = t_compressed is { } b && b.Length >= count ? b : t_compressed = GC.AllocateUninitializedArray<byte>(Math.Max(count, 1 << 18));
+        ReadExactly(buffer.AsSpan(0, count), offset, tx, ty);
+        try
+        {
+            _codec.Decompress(buffer.AsSpan(0, count), bytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RasterFileException(Path, string.Create(CultureInfo.InvariantCulture, $"tile ({tx}, {ty}) cannot be decoded: {e.Message}"), e);
+        }
+    }
+
+    private void ReadExactly(Span<byte> bytes, long offset, int tx, int ty)
+    {
         int read = 0;
         while (read < bytes.Length)
         {
             int n = RandomAccess.Read(_file, bytes[read..], offset + read);
-            if (n <= 0) throw new RasterFileException(Path, $"file ends inside tile ({tx}, {ty})");
+            if (n <= 0) throw new RasterFileException(Path, string.Create(CultureInfo.InvariantCulture, $"file ends inside tile ({tx}, {ty})"));
             read += n;
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _file.Dispose();
+        _codec?.Dispose();
+    }
 }

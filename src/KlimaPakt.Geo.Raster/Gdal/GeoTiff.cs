@@ -5,8 +5,10 @@ using static KlimaPakt.Geo.Raster.Gdal.GdalNative;
 namespace KlimaPakt.Geo.Raster.Gdal;
 
 /// <summary>
-/// Whole-raster GeoTIFF reading and writing (through Debian's GDAL 3.6, <c>libgdal.so.32</c>). For rasters too large
-/// for memory use <see cref="GeoTiffReader"/> and <see cref="GeoTiffWriter"/> strip by strip.
+/// Whole-raster GeoTIFF reading and writing: tiled GeoTIFFs of the common kind without GDAL (see
+/// <see cref="DirectTiles"/> and <see cref="GeoTiffWriter"/>), everything else through Debian's GDAL 3.6
+/// (<c>libgdal.so.32</c>). For rasters too large for memory use <see cref="GeoTiffReader"/> and
+/// <see cref="GeoTiffWriter"/> strip by strip.
 /// </summary>
 public static class GeoTiff
 {
@@ -205,7 +207,7 @@ public static class GeoTiff
                 if (cw < S || rh < S) buf.AsSpan().Fill(padding);
                 for (int r = 0; r < rh; r++)
                     copy(raster.Cells.AsSpan(checked((int)((long)(r0 + r) * grid.Width + c0)), cw), buf.AsSpan(r * S, cw));
-                lock (writer) writer.WriteTile<T>(tx, ty, buf);
+                writer.WriteTile<T>(tx, ty, buf);
             }
         });
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using KlimaPakt.Geo.Raster.Kernels;
+using KlimaPakt.Geo.Raster.Tiff;
 using static KlimaPakt.Geo.Raster.Gdal.GdalNative;
 
 namespace KlimaPakt.Geo.Raster.Gdal;
@@ -8,10 +9,13 @@ namespace KlimaPakt.Geo.Raster.Gdal;
 /// <summary>
 /// Reads rows of a raster file (any format GDAL reads), either on its own grid or resampled onto another
 /// <see cref="GridSpec"/>. One instance is not thread-safe: open one reader per thread to read in parallel.
+/// A GeoTIFF of the common kind is described without GDAL (<see cref="TiffDirectory"/>), and GDAL is loaded and the
+/// file opened through it only when rows are read some other way than <see cref="DirectTiles"/>.
 /// </summary>
 public sealed unsafe class GeoTiffReader : IDisposable
 {
-    private nint _dataset;
+    private nint _dataset; // opened on first use when the file was described without GDAL
+    private bool _disposed;
     private nint _source; // the source dataset behind a warped VRT, closed after it
 
     private GeoTiffReader(string path, nint dataset, nint source, RasterInfo info)
@@ -25,6 +29,16 @@ public sealed unsafe class GeoTiffReader : IDisposable
     /// <summary>The file being read.</summary>
     public string Path { get; }
 
+    /// <summary>The GDAL dataset, opened now if the file was described without GDAL.</summary>
+    private nint Dataset
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _dataset != 0 ? _dataset : _dataset = OpenDataset(Path);
+        }
+    }
+
     /// <summary>Grid, band count, type and NoData of what this reader delivers (the target grid for a warped reader).</summary>
     public RasterInfo Info { get; }
 
@@ -36,6 +50,8 @@ public sealed unsafe class GeoTiffReader : IDisposable
     /// <exception cref="RasterFileException">Missing, unreadable or not a raster.</exception>
     public static GeoTiffReader Open(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (TiffDirectory.TryRead(path)?.Info is { } described) return new GeoTiffReader(path, 0, 0, described);
         nint ds = OpenDataset(path);
         try
         {
@@ -156,14 +172,13 @@ public sealed unsafe class GeoTiffReader : IDisposable
     /// <param name="band">1-based band number.</param>
     public void ReadWindow(int firstRow, int rowCount, int firstColumn, int columnCount, Span<float> dst, int dstStride, int band = 1)
     {
-        ObjectDisposedException.ThrowIf(_dataset == 0, this);
         if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > Grid.Height || firstColumn < 0 || columnCount < 0 || firstColumn + columnCount > Grid.Width)
             throw new ArgumentOutOfRangeException(nameof(rowCount), $"Window {firstColumn}+{columnCount} × {firstRow}+{rowCount} outside {Grid.Width} × {Grid.Height}.");
         ArgumentOutOfRangeException.ThrowIfLessThan(dstStride, columnCount);
         if (rowCount == 0 || columnCount == 0) return;
         if ((long)dst.Length < (long)(rowCount - 1) * dstStride + columnCount) throw new ArgumentException("Buffer too small for the window.", nameof(dst));
         if (band < 1 || band > Info.BandCount) throw new ArgumentOutOfRangeException(nameof(band));
-        nint b = GDALGetRasterBand(_dataset, band);
+        nint b = GDALGetRasterBand(Dataset, band);
         CPLErrorReset();
         fixed (float* p = dst)
         {
@@ -191,7 +206,7 @@ public sealed unsafe class GeoTiffReader : IDisposable
 
     /// <summary>
     /// Streams band 1 as bytes in strips of whole tile rows, one strip buffer per thread, so memory stays at a few strips
-    /// whatever the raster size. Uncompressed tiled files are read on all cores: <paramref name="strip"/> may then be
+    /// whatever the raster size. Tiled files that <see cref="DirectTiles"/> reads (uncompressed, ZSTD, DEFLATE) are read on all cores: <paramref name="strip"/> may then be
     /// called concurrently and in any order. Other files go through GDAL on this reader's dataset, in row order.
     /// </summary>
     /// <param name="strip">Called once per strip with (first row, row count, cells).</param>
@@ -234,14 +249,13 @@ public sealed unsafe class GeoTiffReader : IDisposable
 
     private void Read<T>(int firstRow, int rowCount, Span<T> dst, int type, int band) where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(_dataset == 0, this);
         int w = Grid.Width;
         if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > Grid.Height)
             throw new ArgumentOutOfRangeException(nameof(rowCount), $"Rows {firstRow}+{rowCount} outside 0..{Grid.Height}.");
         if ((long)dst.Length < (long)rowCount * w) throw new ArgumentException("Buffer too small for the rows.", nameof(dst));
         if (band < 1 || band > Info.BandCount) throw new ArgumentOutOfRangeException(nameof(band));
         if (rowCount == 0) return;
-        nint b = GDALGetRasterBand(_dataset, band);
+        nint b = GDALGetRasterBand(Dataset, band);
         CPLErrorReset();
         fixed (T* p = dst)
         {
@@ -253,6 +267,7 @@ public sealed unsafe class GeoTiffReader : IDisposable
     /// <summary>Closes the file.</summary>
     public void Dispose()
     {
+        _disposed = true;
         if (_dataset != 0) { GDALClose(_dataset); _dataset = 0; }
         if (_source != 0) { GDALClose(_source); _source = 0; }
     }

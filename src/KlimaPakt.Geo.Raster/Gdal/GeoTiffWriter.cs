@@ -1,27 +1,40 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using KlimaPakt.Geo.Raster.Kernels;
+using KlimaPakt.Geo.Raster.Tiff;
 using static KlimaPakt.Geo.Raster.Gdal.GdalNative;
 
 namespace KlimaPakt.Geo.Raster.Gdal;
 
 /// <summary>
 /// Writes a single-band float32 or byte GeoTIFF row strip by row strip: tiled 256×256, compressed as told (ZSTD level 1 by default),
-/// georeferencing and CRS of the grid, NoData set (−9999 for float). Not thread-safe; callers serialise writes.
+/// georeferencing and CRS of the grid, NoData set (−9999 for float). Uncompressed, ZSTD and DEFLATE files of a CRS with
+/// an EPSG code are written without GDAL (<see cref="TiffTileWriter"/>: the same libzstd and libdeflate, tiles compressed
+/// by the threads that write them); LZW, predictors and CRSs without a code go through GDAL's GTiff driver.
+/// <see cref="WriteRows(int, int, ReadOnlySpan{float}, bool)"/> is not thread-safe (callers serialise it);
+/// <see cref="WriteStrip"/> and whole tiles may come from every core at once.
 /// </summary>
 public sealed unsafe class GeoTiffWriter : IDisposable
 {
     private nint _dataset;
+    private readonly TiffTileWriter? _tiles;
+    private readonly Dictionary<int, Band> _bands = [];
+    private readonly HashSet<int> _bandsWritten = [];
     private readonly bool _isFloat;
     private float[] _scratch = [];
 
-    private GeoTiffWriter(string path, GridSpec grid, nint dataset, bool isFloat, double? noData)
+    private GeoTiffWriter(string path, GridSpec grid, nint dataset, TiffTileWriter? tiles, bool isFloat, double? noData)
     {
         Path = path;
         Grid = grid;
         _dataset = dataset;
+        _tiles = tiles;
         _isFloat = isFloat;
         NoData = noData;
     }
+
+    /// <summary>Whether the file is written without GDAL.</summary>
+    internal bool IsManaged => _tiles is not null;
 
     /// <summary>The file being written.</summary>
     public string Path { get; }
@@ -54,6 +67,8 @@ public sealed unsafe class GeoTiffWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(grid);
+        if (TiffTileWriter.TryCreate(path, grid, type == GDT_Float32, compression, noData) is { } tiles)
+            return new GeoTiffWriter(path, grid, 0, tiles, type == GDT_Float32, noData);
         EnsureInitialized();
         var options = new List<string> { "TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "BIGTIFF=IF_SAFER" };
         options.AddRange(compression.CreationOptions(type == GDT_Float32));
@@ -78,7 +93,7 @@ public sealed unsafe class GeoTiffWriter : IDisposable
             GDALClose(ds);
             throw;
         }
-        return new GeoTiffWriter(path, grid, ds, type == GDT_Float32, noData);
+        return new GeoTiffWriter(path, grid, ds, null, type == GDT_Float32, noData);
     }
 
     /// <summary>
@@ -101,7 +116,8 @@ public sealed unsafe class GeoTiffWriter : IDisposable
             RasterKernels.NaNToNoData(cells, _scratch, (float)nd, allCores: false);
             cells = _scratch.AsSpan(0, n);
         }
-        fixed (float* p = cells) Write(firstRow, rowCount, p, GDT_Float32);
+        if (_tiles is not null) AssembleRows(firstRow, rowCount, cells, (float)(NoData ?? float.NaN));
+        else fixed (float* p = cells) Write(firstRow, rowCount, p, GDT_Float32);
     }
 
     /// <summary>Writes byte rows starting at <paramref name="firstRow"/>.</summary>
@@ -112,7 +128,8 @@ public sealed unsafe class GeoTiffWriter : IDisposable
     {
         if (_isFloat) throw new InvalidOperationException($"{Path} is a float raster.");
         if (cells.Length < checked(rowCount * Grid.Width)) throw new ArgumentException("Too few cells for the rows.", nameof(cells));
-        fixed (byte* p = cells) Write(firstRow, rowCount, p, GDT_Byte);
+        if (_tiles is not null) AssembleRows(firstRow, rowCount, cells[..(rowCount * Grid.Width)], (byte)(NoData ?? 0));
+        else fixed (byte* p = cells) Write(firstRow, rowCount, p, GDT_Byte);
     }
 
     /// <summary>
@@ -140,22 +157,90 @@ public sealed unsafe class GeoTiffWriter : IDisposable
             if (cw < TileSize || rowCount < TileSize) tile.AsSpan().Fill(nd);
             for (int r = 0; r < rowCount; r++)
                 RasterKernels.NaNToNoData(cells.Slice(r * Grid.Width + c0, cw), tile.AsSpan(r * TileSize, cw), nd, allCores: false);
-            lock (this) WriteTile<float>(tx, firstRow / TileSize, tile);
+            WriteTile<float>(tx, firstRow / TileSize, tile);
         }
     }
 
     /// <summary>
-    /// Writes one whole 256×256 tile (padding included) straight to the file with GDALWriteBlock, bypassing the block
-    /// cache. Float cells must already hold the file's NoData value.
+    /// Writes one whole 256×256 tile (padding included) straight to the file, bypassing GDAL's block cache. Float cells
+    /// must already hold the file's NoData value. Thread-safe: without GDAL the tile is compressed on the calling
+    /// thread; through GDAL (whose dataset is used by one thread at a time) the call is serialised.
     /// </summary>
     internal void WriteTile<T>(int tileX, int tileY, ReadOnlySpan<T> cells) where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(_dataset == 0, this);
         if (cells.Length < TileSize * TileSize) throw new ArgumentException("A tile needs 256x256 cells.", nameof(cells));
-        CPLErrorReset();
-        fixed (T* p = cells)
-            if (GDALWriteBlock(GDALGetRasterBand(_dataset, 1), tileX, tileY, p) != 0)
-                throw new RasterFileException(Path, string.Create(CultureInfo.InvariantCulture, $"cannot write tile ({tileX}, {tileY}): {LastError()}"));
+        if (_tiles is not null)
+        {
+            _tiles.WriteTile(tileX, tileY, MemoryMarshal.AsBytes(cells[..(TileSize * TileSize)]));
+            return;
+        }
+        lock (this)
+        {
+            ObjectDisposedException.ThrowIf(_dataset == 0, this);
+            CPLErrorReset();
+            fixed (T* p = cells)
+                if (GDALWriteBlock(GDALGetRasterBand(_dataset, 1), tileX, tileY, p) != 0)
+                    throw new RasterFileException(Path, string.Create(CultureInfo.InvariantCulture, $"cannot write tile ({tileX}, {tileY}): {LastError()}"));
+        }
+    }
+
+    /// <summary>A band of 256 rows being assembled from rows written without GDAL.</summary>
+    private sealed class Band(Array cells)
+    {
+        public Array Cells { get; } = cells;
+        public bool[] Written { get; } = new bool[TileSize];
+        public int Rows { get; set; }
+    }
+
+    /// <summary>
+    /// Without GDAL, rows are gathered into bands of 256 rows; each band, once all its rows are in, is cut into tiles,
+    /// which are compressed and written on all cores.
+    /// </summary>
+    private void AssembleRows<T>(int firstRow, int rowCount, ReadOnlySpan<T> cells, T padding) where T : unmanaged
+    {
+        if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > Grid.Height)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), $"Rows {firstRow}+{rowCount} outside 0..{Grid.Height}.");
+        int w = Grid.Width;
+        for (int r = 0; r < rowCount;)
+        {
+            int row = firstRow + r, ty = row / TileSize, bandRows = Math.Min(TileSize, Grid.Height - ty * TileSize);
+            int n = Math.Min(rowCount - r, ty * TileSize + bandRows - row);
+            Band? full = null;
+            lock (_bands)
+            {
+                if (_bandsWritten.Contains(ty))
+                    throw new InvalidOperationException($"{Path}: rows {row}..{row + n - 1} were already written.");
+                if (!_bands.TryGetValue(ty, out var band))
+                {
+                    var fresh = GC.AllocateUninitializedArray<T>(checked(TileSize * w));
+                    fresh.AsSpan().Fill(padding);
+                    _bands[ty] = band = new Band(fresh);
+                }
+                cells.Slice(r * w, n * w).CopyTo(((T[])band.Cells).AsSpan((row - ty * TileSize) * w));
+                for (int i = row - ty * TileSize; i < row - ty * TileSize + n; i++)
+                    if (!band.Written[i]) { band.Written[i] = true; band.Rows++; }
+                if (band.Rows == bandRows)
+                {
+                    _bands.Remove(ty);
+                    _bandsWritten.Add(ty);
+                    full = band;
+                }
+            }
+            if (full is not null) WriteBand(ty, (T[])full.Cells, padding);
+            r += n;
+        }
+    }
+
+    private void WriteBand<T>(int tileY, T[] band, T padding) where T : unmanaged
+    {
+        int w = Grid.Width, across = (w + TileSize - 1) / TileSize;
+        RasterKernels.ParallelRange(across, across > 1, () => GC.AllocateUninitializedArray<T>(TileSize * TileSize), (tx, tile) =>
+        {
+            int c0 = tx * TileSize, cw = Math.Min(TileSize, w - c0);
+            if (cw < TileSize) tile.AsSpan().Fill(padding);
+            for (int r = 0; r < TileSize; r++) band.AsSpan(r * w + c0, cw).CopyTo(tile.AsSpan(r * TileSize, cw));
+            WriteTile<T>(tx, tileY, tile);
+        });
     }
 
     /// <summary>Tile width and height of written files.</summary>
@@ -175,6 +260,16 @@ public sealed unsafe class GeoTiffWriter : IDisposable
     /// <summary>Flushes and closes the file. Errors while flushing (disk full) surface here.</summary>
     public void Dispose()
     {
+        if (_tiles is not null)
+        {
+            // Bands some rows of which were never written: the rest is NoData, as GDAL leaves it.
+            foreach (var (ty, band) in _bands.OrderBy(b => b.Key).ToList())
+                if (_isFloat) WriteBand(ty, (float[])band.Cells, (float)(NoData ?? float.NaN));
+                else WriteBand(ty, (byte[])band.Cells, (byte)(NoData ?? 0));
+            _bands.Clear();
+            _tiles.Dispose();
+            return;
+        }
         if (_dataset == 0) return;
         CPLErrorReset();
         GDALFlushCache(_dataset);

@@ -39,8 +39,9 @@ public enum TiffCodec
 
 /// <summary>
 /// Compression of written GeoTIFFs: a codec, its level and the TIFF predictor. <c>default</c> is the measured default
-/// (ZSTD level 1, no predictor). Tiles are compressed on all cores by GDAL's GTiff thread pool while the caller goes on
-/// computing the next strip.
+/// (ZSTD level 1, no predictor). Uncompressed, ZSTD and DEFLATE without a predictor are written without GDAL, each tile
+/// compressed by the thread that computed it (so on all cores, overlapping with the other threads' kernels); LZW and the
+/// predictors go through GDAL's GTiff driver, which compresses in its own pool of one thread per core.
 /// </summary>
 /// <param name="Codec">The codec.</param>
 /// <param name="Level">Codec level (DEFLATE 1–12, ZSTD 1–22), or 0 for the codec's default here (DEFLATE 6, ZSTD 1;

@@ -112,7 +112,7 @@ public static class ScoreOperation
     }
 
     /// <summary>
-    /// Tile path for uncompressed 256×256-tiled inputs (see <see cref="DirectTiles"/>): each core reads the same tile of
+    /// Tile path for 256×256-tiled inputs, uncompressed, ZSTD or DEFLATE (see <see cref="DirectTiles"/>): each core reads the same tile of
     /// every input into L2-sized buffers (7 × 256 KiB), scores it in tile layout and writes the output tile as is, so
     /// there is no row/tile reshuffling and no block cache. Returns false (nothing written) when an input does not qualify.
     /// </summary>
@@ -160,7 +160,7 @@ public static class ScoreOperation
                     }
                     mask?.Read<byte>(tx, ty, maskBuf);
                     RasterKernels.WeightedOverlay(mem, weights, maskBuf, outBuf, RasterKernels.FileNoData, allCores: false);
-                    lock (writer) writer.WriteTile<float>(tx, ty, outBuf);
+                    writer.WriteTile<float>(tx, ty, outBuf);
                     long written = Interlocked.Increment(ref done);
                     if (written % across == 0 || written == tiles) progress?.Report((double)written / tiles);
                 }
