@@ -6,7 +6,7 @@
 # one run are comparable (figures on the shared 2-core VMs swing ±30 % within minutes).
 #
 # Like the overlay's in-memory stage: every contender is its own process that loads the same float32 GeoTIFFs
-# (lambda.tif, t0.tif from `gpot_numpy.py gen`, seeded) untimed, runs the kernel once to warm up, then REPS times,
+# (lambda.tif, t0.tif from `gpot_numpy.py gen`, seeded) untimed, runs the kernel once to warm up (ours: then for a second more, until the BCL's Tier-0 vector log is promoted), then REPS times,
 # and prints one JSON line with the median (ours: `KlimaPakt.Geo.Benchmarks gpot-mem`). Round 1 also writes each
 # result (untimed) for the cell-by-cell comparison with ../shared/peers/compare.py against float64 numpy and
 # float32 numpy; the run fails (exit 1) if the max relative difference exceeds 1e-5 or NoData cells differ.

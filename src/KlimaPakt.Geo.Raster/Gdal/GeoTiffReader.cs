@@ -16,11 +16,16 @@ public sealed unsafe class GeoTiffReader : IDisposable
 {
     private nint _dataset; // opened on first use when the file was described without GDAL
     private bool _disposed;
+    private readonly bool _describedWithoutGdal;
+    private DirectTiles? _direct; // rows of a file DirectTiles reads, of the type last asked for
+    private int _directType;
+    private Array? _tile;
     private nint _source; // the source dataset behind a warped VRT, closed after it
 
     private GeoTiffReader(string path, nint dataset, nint source, RasterInfo info)
     {
         Path = path;
+        _describedWithoutGdal = dataset == 0;
         _dataset = dataset;
         _source = source;
         Info = info;
@@ -75,6 +80,9 @@ public sealed unsafe class GeoTiffReader : IDisposable
     /// <exception cref="RasterFileException">Missing, unreadable, or no longer of that size.</exception>
     internal static GeoTiffReader OpenDescribed(string path, GridSpec grid)
     {
+        ArgumentNullException.ThrowIfNull(grid);
+        if (TiffDirectory.TryRead(path)?.Info is { } described && described.Grid.Width == grid.Width && described.Grid.Height == grid.Height)
+            return new GeoTiffReader(path, 0, 0, described with { Grid = grid });
         nint ds = OpenDataset(path);
         try
         {
@@ -255,6 +263,12 @@ public sealed unsafe class GeoTiffReader : IDisposable
         if ((long)dst.Length < (long)rowCount * w) throw new ArgumentException("Buffer too small for the rows.", nameof(dst));
         if (band < 1 || band > Info.BandCount) throw new ArgumentOutOfRangeException(nameof(band));
         if (rowCount == 0) return;
+        if (DirectOf(type) is { } direct)
+        {
+            if (_tile is not T[] tile) _tile = tile = GC.AllocateUninitializedArray<T>(direct.TileCells);
+            direct.ReadRows(firstRow, rowCount, dst, tile);
+            return;
+        }
         nint b = GDALGetRasterBand(Dataset, band);
         CPLErrorReset();
         fixed (T* p = dst)
@@ -264,10 +278,29 @@ public sealed unsafe class GeoTiffReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// The tiles of a file described without GDAL when <see cref="DirectTiles"/> reads them as <paramref name="type"/>
+    /// (the file's own type); else null, and GDAL reads (and converts) the rows.
+    /// </summary>
+    private DirectTiles? DirectOf(int type)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_describedWithoutGdal) return null;
+        if (_directType != type)
+        {
+            _direct?.Dispose();
+            _direct = DirectTiles.TryOpen(Path, type);
+            _directType = type;
+        }
+        return _direct;
+    }
+
     /// <summary>Closes the file.</summary>
     public void Dispose()
     {
         _disposed = true;
+        _direct?.Dispose();
+        _direct = null;
         if (_dataset != 0) { GDALClose(_dataset); _dataset = 0; }
         if (_source != 0) { GDALClose(_source); _source = 0; }
     }

@@ -60,6 +60,11 @@ public class GeoTiffWithoutGdalTests
         Assert.Equal(band.GetProperty("type").GetString(), info.DataType);
         Assert.Equal(band.GetProperty("noDataValue").GetDouble(), info.NoData);
         Assert.Equal(r.Cells, GeoTiff.ReadBand(path).Cells);
+        // Row by row too (strips of 100 rows that straddle tiles), as the score's strip path reads.
+        using var reader = GeoTiffReader.Open(path);
+        var rows = new float[r.Cells.Length];
+        for (int row = 0; row < 300; row += 100) reader.ReadRows(row, 100, rows.AsSpan(row * 700, 100 * 700));
+        Assert.Equal(r.Cells, rows);
     }
 
     [Fact]
