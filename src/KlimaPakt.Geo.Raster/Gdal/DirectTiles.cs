@@ -47,10 +47,13 @@ internal sealed class DirectTiles : IDisposable
     public int TileCells => TileWidth * TileHeight;
 
     /// <summary>Opens the fast path if the file qualifies and its type is <paramref name="gdalType"/>; else null.</summary>
-    public static DirectTiles? TryOpen(string path, int gdalType)
+    public static DirectTiles? TryOpen(string path, int gdalType) =>
+        TiffDirectory.TryRead(path) is { } dir ? TryOpen(path, dir, gdalType) : null;
+
+    /// <summary>The same, from the file's directory already read (no second read of it).</summary>
+    public static DirectTiles? TryOpen(string path, TiffDirectory dir, int gdalType)
     {
-        var dir = TiffDirectory.TryRead(path);
-        if (dir?.Info is not { } info || dir.Predictor != 1) return null;
+        if (dir.Info is not { } info || dir.Predictor != 1) return null;
         if (!dir.IsTiled && (long)dir.Width * dir.TileHeight * dir.BytesPerCell > 16 << 20) return null;
         if (info.DataType != (gdalType == GdalNative.GDT_Float32 ? "Float32" : gdalType == GdalNative.GDT_Byte ? "Byte" : null)) return null;
         if (!TileCodec.CanRead(dir.Compression)) return null;

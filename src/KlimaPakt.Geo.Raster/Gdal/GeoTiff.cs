@@ -35,7 +35,7 @@ public static class GeoTiff
     {
         using var r = GeoTiffReader.Open(path);
         var raster = new Raster<float>(r.Grid, zeroed: false);
-        if (band == 1 && TryReadTiles(path, GDT_Float32, raster))
+        if (band == 1 && TryReadTiles(r, GDT_Float32, raster))
         {
             if (r.Info.NoData is double nd && !double.IsNaN(nd) && (float)nd == nd) Kernels.RasterKernels.NoDataToNaN(raster.Cells, (float)nd);
             return raster;
@@ -51,7 +51,7 @@ public static class GeoTiff
     {
         using var r = GeoTiffReader.Open(path);
         var raster = new Raster<byte>(r.Grid, zeroed: false);
-        if (band == 1 && TryReadTiles(path, GDT_Byte, raster)) return raster;
+        if (band == 1 && TryReadTiles(r, GDT_Byte, raster)) return raster;
         ReadAll(r.Grid, (row, n) => r.ReadRows(row, n, raster.Rows(row, n), band));
         return raster;
     }
@@ -152,16 +152,13 @@ public static class GeoTiff
     /// <summary>The grid's CRS as WKT: its own WKT, else that of its EPSG code, else null.</summary>
     internal static string? CrsWktOf(GridSpec grid) => grid.CrsWkt ?? (grid.Srid > 0 ? CoordinateSystems.WktOfEpsg(grid.Srid) : null);
 
-    private delegate void RowCopy<T>(ReadOnlySpan<T> src, Span<T> dst);
-
     /// <summary>
     /// Whole-raster read through <see cref="DirectTiles"/> when the file qualifies: tiles are read on all cores and
     /// copied row by row into place. Returns false (nothing read) otherwise.
     /// </summary>
-    private static bool TryReadTiles<T>(string path, int gdalType, Raster<T> raster) where T : unmanaged
+    private static bool TryReadTiles<T>(GeoTiffReader reader, int gdalType, Raster<T> raster) where T : unmanaged
     {
-        using var tiles = DirectTiles.TryOpen(path, gdalType);
-        if (tiles is null) return false;
+        if (reader.Tiles(gdalType) is not { } tiles) return false;
         var grid = raster.Grid;
         int tw = tiles.TileWidth, th = tiles.TileHeight;
         long count = (long)tiles.TilesAcross * tiles.TilesDown;
@@ -188,7 +185,7 @@ public static class GeoTiff
     /// converted by <paramref name="copy"/> (NaN → NoData) and written one at a time. Edge tiles are padded with
     /// <paramref name="padding"/>.
     /// </summary>
-    private static void WriteTiles<T>(GeoTiffWriter writer, Raster<T> raster, RowCopy<T> copy, T padding) where T : unmanaged
+    private static void WriteTiles<T>(GeoTiffWriter writer, Raster<T> raster, CellCopy<T> copy, T padding) where T : unmanaged
     {
         const int S = GeoTiffWriter.TileSize;
         var grid = raster.Grid;
@@ -201,13 +198,8 @@ public static class GeoTiff
             long t;
             while ((t = Interlocked.Increment(ref next)) < count)
             {
-                int tx = (int)(t % across), ty = (int)(t / across);
-                int c0 = tx * S, r0 = ty * S;
-                int cw = Math.Min(S, grid.Width - c0), rh = Math.Min(S, grid.Height - r0);
-                if (cw < S || rh < S) buf.AsSpan().Fill(padding);
-                for (int r = 0; r < rh; r++)
-                    copy(raster.Cells.AsSpan(checked((int)((long)(r0 + r) * grid.Width + c0)), cw), buf.AsSpan(r * S, cw));
-                writer.WriteTile<T>(tx, ty, buf);
+                int tx = (int)(t % across), ty = (int)(t / across), rh = Math.Min(S, grid.Height - ty * S);
+                writer.WriteTileOf(tx, ty, raster.Cells.AsSpan(checked((int)((long)ty * S * grid.Width)), rh * grid.Width), rh, buf, copy, padding);
             }
         });
     }

@@ -16,16 +16,16 @@ public sealed unsafe class GeoTiffReader : IDisposable
 {
     private nint _dataset; // opened on first use when the file was described without GDAL
     private bool _disposed;
-    private readonly bool _describedWithoutGdal;
+    private readonly TiffDirectory? _directory; // the file's directory when it was described without GDAL
     private DirectTiles? _direct; // rows of a file DirectTiles reads, of the type last asked for
     private int _directType;
     private Array? _tile;
     private nint _source; // the source dataset behind a warped VRT, closed after it
 
-    private GeoTiffReader(string path, nint dataset, nint source, RasterInfo info)
+    private GeoTiffReader(string path, nint dataset, nint source, RasterInfo info, TiffDirectory? directory = null)
     {
         Path = path;
-        _describedWithoutGdal = dataset == 0;
+        _directory = directory;
         _dataset = dataset;
         _source = source;
         Info = info;
@@ -56,7 +56,7 @@ public sealed unsafe class GeoTiffReader : IDisposable
     public static GeoTiffReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (TiffDirectory.TryRead(path)?.Info is { } described) return new GeoTiffReader(path, 0, 0, described);
+        if (TiffDirectory.TryRead(path) is { Info: { } described } directory) return new GeoTiffReader(path, 0, 0, described, directory);
         nint ds = OpenDataset(path);
         try
         {
@@ -81,8 +81,8 @@ public sealed unsafe class GeoTiffReader : IDisposable
     internal static GeoTiffReader OpenDescribed(string path, GridSpec grid)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        if (TiffDirectory.TryRead(path)?.Info is { } described && described.Grid.Width == grid.Width && described.Grid.Height == grid.Height)
-            return new GeoTiffReader(path, 0, 0, described with { Grid = grid });
+        if (TiffDirectory.TryRead(path) is { Info: { } described } directory && described.Grid.Width == grid.Width && described.Grid.Height == grid.Height)
+            return new GeoTiffReader(path, 0, 0, described with { Grid = grid }, directory);
         nint ds = OpenDataset(path);
         try
         {
@@ -222,7 +222,7 @@ public sealed unsafe class GeoTiffReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(strip);
         var grid = Grid;
-        using var tiles = _source == 0 ? DirectTiles.TryOpen(Path, GDT_Byte) : null;
+        var tiles = Tiles(GDT_Byte);
         if (tiles is null)
         {
             int rows = RowStrips.DefaultRows;
@@ -234,7 +234,7 @@ public sealed unsafe class GeoTiffReader : IDisposable
             }
             return;
         }
-        int th = tiles.TileHeight, tw = tiles.TileWidth;
+        int th = tiles.TileHeight;
         int next = -1;
         RasterKernels.ParallelRange(Environment.ProcessorCount, tiles.TilesDown > 1, _ =>
         {
@@ -244,12 +244,7 @@ public sealed unsafe class GeoTiffReader : IDisposable
             while ((ty = Interlocked.Increment(ref next)) < tiles.TilesDown)
             {
                 int row = ty * th, n = Math.Min(th, grid.Height - row);
-                for (int tx = 0; tx < tiles.TilesAcross; tx++)
-                {
-                    tiles.Read<byte>(tx, ty, tile);
-                    int c0 = tx * tw, cw = Math.Min(tw, grid.Width - c0);
-                    for (int i = 0; i < n; i++) tile.AsSpan(i * tw, cw).CopyTo(buf.AsSpan(i * grid.Width + c0, cw));
-                }
+                tiles.ReadRows(row, n, buf, tile);
                 strip(row, n, buf.AsSpan(0, n * grid.Width));
             }
         });
@@ -263,7 +258,7 @@ public sealed unsafe class GeoTiffReader : IDisposable
         if ((long)dst.Length < (long)rowCount * w) throw new ArgumentException("Buffer too small for the rows.", nameof(dst));
         if (band < 1 || band > Info.BandCount) throw new ArgumentOutOfRangeException(nameof(band));
         if (rowCount == 0) return;
-        if (DirectOf(type) is { } direct)
+        if (Tiles(type) is { } direct)
         {
             if (_tile is not T[] tile) _tile = tile = GC.AllocateUninitializedArray<T>(direct.TileCells);
             direct.ReadRows(firstRow, rowCount, dst, tile);
@@ -280,16 +275,16 @@ public sealed unsafe class GeoTiffReader : IDisposable
 
     /// <summary>
     /// The tiles of a file described without GDAL when <see cref="DirectTiles"/> reads them as <paramref name="type"/>
-    /// (the file's own type); else null, and GDAL reads (and converts) the rows.
+    /// (the file's own type), owned by this reader; else null, and GDAL reads (and converts) the rows.
     /// </summary>
-    private DirectTiles? DirectOf(int type)
+    internal DirectTiles? Tiles(int type)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_describedWithoutGdal) return null;
+        if (_directory is null) return null;
         if (_directType != type)
         {
             _direct?.Dispose();
-            _direct = DirectTiles.TryOpen(Path, type);
+            _direct = DirectTiles.TryOpen(Path, _directory, type);
             _directType = type;
         }
         return _direct;

@@ -6,6 +6,9 @@ using static KlimaPakt.Geo.Raster.Gdal.GdalNative;
 
 namespace KlimaPakt.Geo.Raster.Gdal;
 
+/// <summary>Copies one row segment into a tile, converting on the way (NaN → NoData) or not.</summary>
+internal delegate void CellCopy<T>(ReadOnlySpan<T> src, Span<T> dst);
+
 /// <summary>
 /// Writes a single-band float32 or byte GeoTIFF row strip by row strip: tiled 256×256, compressed as told (ZSTD level 1 by default),
 /// georeferencing and CRS of the grid, NoData set (−9999 for float). Uncompressed, ZSTD and DEFLATE files of a CRS with
@@ -32,9 +35,6 @@ public sealed unsafe class GeoTiffWriter : IDisposable
         _isFloat = isFloat;
         NoData = noData;
     }
-
-    /// <summary>Whether the file is written without GDAL.</summary>
-    internal bool IsManaged => _tiles is not null;
 
     /// <summary>The file being written.</summary>
     public string Path { get; }
@@ -110,15 +110,30 @@ public sealed unsafe class GeoTiffWriter : IDisposable
         int n = checked(rowCount * Grid.Width);
         if (cells.Length < n) throw new ArgumentException("Too few cells for the rows.", nameof(cells));
         cells = cells[..n];
-        if (!alreadyNoData && NoData is double nd)
+        bool convert = !alreadyNoData && NoData is not null;
+        if (_tiles is not null)
+        {
+            // NaN → NoData on the way into the band: no strip-sized copy first.
+            AssembleRows(firstRow, rowCount, cells, convert ? NaNToFileNoData : PlainCopy, FloatPadding);
+            return;
+        }
+        if (convert)
         {
             if (_scratch.Length < n) _scratch = GC.AllocateUninitializedArray<float>(n);
-            RasterKernels.NaNToNoData(cells, _scratch, (float)nd, allCores: false);
+            NaNToFileNoData(cells, _scratch);
             cells = _scratch.AsSpan(0, n);
         }
-        if (_tiles is not null) AssembleRows(firstRow, rowCount, cells, (float)(NoData ?? float.NaN));
-        else fixed (float* p = cells) Write(firstRow, rowCount, p, GDT_Float32);
+        fixed (float* p = cells) Write(firstRow, rowCount, p, GDT_Float32);
     }
+
+    /// <summary>What edge tiles are padded with, and what NaN becomes: the file's NoData (NaN when it has none).</summary>
+    private float FloatPadding => (float)(NoData ?? float.NaN);
+
+    private byte BytePadding => (byte)(NoData ?? 0);
+
+    private void NaNToFileNoData(ReadOnlySpan<float> src, Span<float> dst) => RasterKernels.NaNToNoData(src, dst, FloatPadding, allCores: false);
+
+    private static void PlainCopy<T>(ReadOnlySpan<T> src, Span<T> dst) => src.CopyTo(dst);
 
     /// <summary>Writes byte rows starting at <paramref name="firstRow"/>.</summary>
     /// <param name="firstRow">First row.</param>
@@ -128,7 +143,7 @@ public sealed unsafe class GeoTiffWriter : IDisposable
     {
         if (_isFloat) throw new InvalidOperationException($"{Path} is a float raster.");
         if (cells.Length < checked(rowCount * Grid.Width)) throw new ArgumentException("Too few cells for the rows.", nameof(cells));
-        if (_tiles is not null) AssembleRows(firstRow, rowCount, cells[..(rowCount * Grid.Width)], (byte)(NoData ?? 0));
+        if (_tiles is not null) AssembleRows(firstRow, rowCount, cells[..(rowCount * Grid.Width)], PlainCopy, BytePadding);
         else fixed (byte* p = cells) Write(firstRow, rowCount, p, GDT_Byte);
     }
 
@@ -149,16 +164,28 @@ public sealed unsafe class GeoTiffWriter : IDisposable
             throw new ArgumentException($"Strips must be whole tile rows of {TileSize}.", nameof(rowCount));
         if (cells.Length < (long)rowCount * Grid.Width) throw new ArgumentException("Too few cells for the rows.", nameof(cells));
         tile ??= new float[TileSize * TileSize];
-        float nd = (float)(NoData ?? float.NaN);
         int across = (Grid.Width + TileSize - 1) / TileSize;
-        for (int tx = 0; tx < across; tx++)
-        {
-            int c0 = tx * TileSize, cw = Math.Min(TileSize, Grid.Width - c0);
-            if (cw < TileSize || rowCount < TileSize) tile.AsSpan().Fill(nd);
-            for (int r = 0; r < rowCount; r++)
-                RasterKernels.NaNToNoData(cells.Slice(r * Grid.Width + c0, cw), tile.AsSpan(r * TileSize, cw), nd, allCores: false);
-            WriteTile<float>(tx, firstRow / TileSize, tile);
-        }
+        for (int tx = 0; tx < across; tx++) WriteTileOf(tx, firstRow / TileSize, cells, rowCount, tile, NaNToFileNoData, FloatPadding);
+    }
+
+    /// <summary>
+    /// Cuts tile (<paramref name="tileX"/>, <paramref name="tileY"/>) out of the rows of its row of tiles, through
+    /// <paramref name="copy"/>, pads it past the raster's edges and writes it: the one place a tile is assembled.
+    /// </summary>
+    /// <param name="tileX">Tile column.</param>
+    /// <param name="tileY">Tile row.</param>
+    /// <param name="rows">The row of tiles' rows (from row tileY × 256), raster width apart.</param>
+    /// <param name="rowCount">Rows there (256, fewer for the last row of tiles).</param>
+    /// <param name="tile">256×256 scratch (per calling thread).</param>
+    /// <param name="copy">Row segment copy (NaN → NoData for float cells that hold NaN).</param>
+    /// <param name="padding">Cells past the edges.</param>
+    internal void WriteTileOf<T>(int tileX, int tileY, ReadOnlySpan<T> rows, int rowCount, Span<T> tile, CellCopy<T> copy, T padding)
+        where T : unmanaged
+    {
+        int c0 = tileX * TileSize, cw = Math.Min(TileSize, Grid.Width - c0);
+        if (cw < TileSize || rowCount < TileSize) tile.Fill(padding);
+        for (int r = 0; r < rowCount; r++) copy(rows.Slice(r * Grid.Width + c0, cw), tile.Slice(r * TileSize, cw));
+        WriteTile<T>(tileX, tileY, tile);
     }
 
     /// <summary>
@@ -196,7 +223,7 @@ public sealed unsafe class GeoTiffWriter : IDisposable
     /// Without GDAL, rows are gathered into bands of 256 rows; each band, once all its rows are in, is cut into tiles,
     /// which are compressed and written on all cores.
     /// </summary>
-    private void AssembleRows<T>(int firstRow, int rowCount, ReadOnlySpan<T> cells, T padding) where T : unmanaged
+    private void AssembleRows<T>(int firstRow, int rowCount, ReadOnlySpan<T> cells, CellCopy<T> copy, T padding) where T : unmanaged
     {
         if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > Grid.Height)
             throw new ArgumentOutOfRangeException(nameof(rowCount), $"Rows {firstRow}+{rowCount} outside 0..{Grid.Height}.");
@@ -216,7 +243,7 @@ public sealed unsafe class GeoTiffWriter : IDisposable
                     fresh.AsSpan().Fill(padding);
                     _bands[ty] = band = new Band(fresh);
                 }
-                cells.Slice(r * w, n * w).CopyTo(((T[])band.Cells).AsSpan((row - ty * TileSize) * w));
+                copy(cells.Slice(r * w, n * w), ((T[])band.Cells).AsSpan((row - ty * TileSize) * w, n * w));
                 for (int i = row - ty * TileSize; i < row - ty * TileSize + n; i++)
                     if (!band.Written[i]) { band.Written[i] = true; band.Rows++; }
                 if (band.Rows == bandRows)
@@ -226,21 +253,17 @@ public sealed unsafe class GeoTiffWriter : IDisposable
                     full = band;
                 }
             }
-            if (full is not null) WriteBand(ty, (T[])full.Cells, padding);
+            if (full is not null) WriteBand(ty, (T[])full.Cells, bandRows, padding);
             r += n;
         }
     }
 
-    private void WriteBand<T>(int tileY, T[] band, T padding) where T : unmanaged
+    /// <summary>Writes an assembled band's tiles on all cores (its cells are already converted).</summary>
+    private void WriteBand<T>(int tileY, T[] band, int bandRows, T padding) where T : unmanaged
     {
-        int w = Grid.Width, across = (w + TileSize - 1) / TileSize;
-        RasterKernels.ParallelRange(across, across > 1, () => GC.AllocateUninitializedArray<T>(TileSize * TileSize), (tx, tile) =>
-        {
-            int c0 = tx * TileSize, cw = Math.Min(TileSize, w - c0);
-            if (cw < TileSize) tile.AsSpan().Fill(padding);
-            for (int r = 0; r < TileSize; r++) band.AsSpan(r * w + c0, cw).CopyTo(tile.AsSpan(r * TileSize, cw));
-            WriteTile<T>(tx, tileY, tile);
-        });
+        int across = (Grid.Width + TileSize - 1) / TileSize;
+        RasterKernels.ParallelRange(across, across > 1, () => GC.AllocateUninitializedArray<T>(TileSize * TileSize),
+            (tx, tile) => WriteTileOf(tx, tileY, band, bandRows, tile, PlainCopy, padding));
     }
 
     /// <summary>Tile width and height of written files.</summary>
@@ -264,8 +287,11 @@ public sealed unsafe class GeoTiffWriter : IDisposable
         {
             // Bands some rows of which were never written: the rest is NoData, as GDAL leaves it.
             foreach (var (ty, band) in _bands.OrderBy(b => b.Key).ToList())
-                if (_isFloat) WriteBand(ty, (float[])band.Cells, (float)(NoData ?? float.NaN));
-                else WriteBand(ty, (byte[])band.Cells, (byte)(NoData ?? 0));
+            {
+                int bandRows = Math.Min(TileSize, Grid.Height - ty * TileSize);
+                if (_isFloat) WriteBand(ty, (float[])band.Cells, bandRows, FloatPadding);
+                else WriteBand(ty, (byte[])band.Cells, bandRows, BytePadding);
+            }
             _bands.Clear();
             _tiles.Dispose();
             return;

@@ -37,12 +37,22 @@ public static class ScoreOperation
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0) throw new ArgumentException("At least one layer is required.", nameof(layers));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        GridSpec grid = GeoTiff.ReadInfo(layers[0].Path).Grid;
-        foreach (var l in layers.Skip(1)) CheckAligned(l.Path, grid);
-        if (maskPath is not null) CheckAligned(maskPath, grid);
-
-        if (TryRunByTiles(layers, maskPath, outPath, grid, compression, progress))
-            return new RasterOperationResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        // Each input is opened (and its directory read) once, for its grid and for the tile path.
+        var readers = new List<GeoTiffReader>();
+        GridSpec grid;
+        try
+        {
+            foreach (var path in maskPath is null ? layers.Select(l => l.Path) : layers.Select(l => l.Path).Append(maskPath))
+                readers.Add(GeoTiffReader.Open(path));
+            grid = readers[0].Grid;
+            foreach (var r in readers.Skip(1)) CheckAligned(r, grid);
+            if (TryRunByTiles(layers, readers, maskPath is not null, outPath, grid, compression, progress))
+                return new RasterOperationResult(grid, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        finally
+        {
+            foreach (var r in readers) r.Dispose();
+        }
 
         int rows = rowsPerStrip > 0 ? rowsPerStrip : RowStrips.RowsFor(grid.Width);
         var strips = RowStrips.Of(grid.Height, rows).ToArray();
@@ -116,68 +126,56 @@ public static class ScoreOperation
     /// every input into L2-sized buffers (7 × 256 KiB), scores it in tile layout and writes the output tile as is, so
     /// there is no row/tile reshuffling and no block cache. Returns false (nothing written) when an input does not qualify.
     /// </summary>
-    private static bool TryRunByTiles(IReadOnlyList<WeightedLayer> layers, string? maskPath, string outPath, GridSpec grid,
-        TiffCompression compression, IProgress<double>? progress)
+    private static bool TryRunByTiles(IReadOnlyList<WeightedLayer> layers, List<GeoTiffReader> readers, bool hasMask,
+        string outPath, GridSpec grid, TiffCompression compression, IProgress<double>? progress)
     {
         const int T = GeoTiffWriter.TileSize;
         var opened = new List<DirectTiles>();
-        try
+        for (int j = 0; j < readers.Count; j++)
         {
-            foreach (var l in layers)
+            bool isMask = hasMask && j == readers.Count - 1;
+            var d = readers[j].Tiles(isMask ? GdalNative.GDT_Byte : GdalNative.GDT_Float32);
+            if (d is null || d.TileWidth != T || d.TileHeight != T) return false;
+            opened.Add(d);
+        }
+        DirectTiles? mask = hasMask ? opened[^1] : null;
+        var inputs = opened.Take(layers.Count).ToArray();
+        float[] weights = layers.Select(l => l.Weight).ToArray();
+        int across = inputs[0].TilesAcross, down = inputs[0].TilesDown;
+        long tiles = (long)across * down;
+        long next = -1, done = 0;
+        using var writer = GeoTiffWriter.CreateFloat32(outPath, grid, compression);
+        RasterKernels.ParallelRange(Environment.ProcessorCount, Environment.ProcessorCount > 1, _ =>
+        {
+            var bufs = inputs.Select(_ => GC.AllocateUninitializedArray<float>(T * T)).ToArray();
+            var mem = bufs.Select(b => (ReadOnlyMemory<float>)b).ToArray();
+            var maskBuf = mask is null ? [] : GC.AllocateUninitializedArray<byte>(T * T);
+            var outBuf = GC.AllocateUninitializedArray<float>(T * T);
+            long t;
+            while ((t = Interlocked.Increment(ref next)) < tiles)
             {
-                var d = DirectTiles.TryOpen(l.Path, GdalNative.GDT_Float32);
-                if (d is null || d.TileWidth != T || d.TileHeight != T) { d?.Dispose(); return false; }
-                opened.Add(d);
-            }
-            DirectTiles? mask = null;
-            if (maskPath is not null)
-            {
-                mask = DirectTiles.TryOpen(maskPath, GdalNative.GDT_Byte);
-                if (mask is null || mask.TileWidth != T || mask.TileHeight != T) { mask?.Dispose(); return false; }
-                opened.Add(mask);
-            }
-            var inputs = opened.Take(layers.Count).ToArray();
-            float[] weights = layers.Select(l => l.Weight).ToArray();
-            int across = inputs[0].TilesAcross, down = inputs[0].TilesDown;
-            long tiles = (long)across * down;
-            long next = -1, done = 0;
-            using var writer = GeoTiffWriter.CreateFloat32(outPath, grid, compression);
-            RasterKernels.ParallelRange(Environment.ProcessorCount, Environment.ProcessorCount > 1, _ =>
-            {
-                var bufs = inputs.Select(_ => GC.AllocateUninitializedArray<float>(T * T)).ToArray();
-                var mem = bufs.Select(b => (ReadOnlyMemory<float>)b).ToArray();
-                var maskBuf = mask is null ? [] : GC.AllocateUninitializedArray<byte>(T * T);
-                var outBuf = GC.AllocateUninitializedArray<float>(T * T);
-                long t;
-                while ((t = Interlocked.Increment(ref next)) < tiles)
+                int tx = (int)(t % across), ty = (int)(t / across);
+                for (int j = 0; j < inputs.Length; j++)
                 {
-                    int tx = (int)(t % across), ty = (int)(t / across);
-                    for (int j = 0; j < inputs.Length; j++)
-                    {
-                        inputs[j].Read<float>(tx, ty, bufs[j]);
-                        if (inputs[j].NoData is double nd && !double.IsNaN(nd) && (float)nd == nd)
-                            RasterKernels.NoDataToNaN(bufs[j], (float)nd, allCores: false);
-                    }
-                    mask?.Read<byte>(tx, ty, maskBuf);
-                    RasterKernels.WeightedOverlay(mem, weights, maskBuf, outBuf, RasterKernels.FileNoData, allCores: false);
-                    writer.WriteTile<float>(tx, ty, outBuf);
-                    long written = Interlocked.Increment(ref done);
-                    if (written % across == 0 || written == tiles) progress?.Report((double)written / tiles);
+                    inputs[j].Read<float>(tx, ty, bufs[j]);
+                    if (inputs[j].NoData is double nd && !double.IsNaN(nd) && (float)nd == nd)
+                        RasterKernels.NoDataToNaN(bufs[j], (float)nd, allCores: false);
                 }
-            });
-            return true;
-        }
-        finally
-        {
-            foreach (var d in opened) d.Dispose();
-        }
+                mask?.Read<byte>(tx, ty, maskBuf);
+                RasterKernels.WeightedOverlay(mem, weights, maskBuf, outBuf, RasterKernels.FileNoData, allCores: false);
+                writer.WriteTile<float>(tx, ty, outBuf);
+                long written = Interlocked.Increment(ref done);
+                if (written % across == 0 || written == tiles) progress?.Report((double)written / tiles);
+            }
+        });
+        return true;
     }
 
-    internal static void CheckAligned(string path, GridSpec grid)
+    private static void CheckAligned(GeoTiffReader reader, GridSpec grid)
     {
-        var g = GeoTiff.ReadInfo(path).Grid;
+        var g = reader.Grid;
         if (!g.IsAlignedWith(grid))
-            throw new RasterFileException(path,
+            throw new RasterFileException(reader.Path,
                 $"grid {g.Width}x{g.Height} at ({g.OriginX}, {g.OriginY}) cell {g.CellSizeX}x{g.CellSizeY} EPSG:{g.Srid} differs from the first input's " +
                 $"{grid.Width}x{grid.Height} at ({grid.OriginX}, {grid.OriginY}) cell {grid.CellSizeX}x{grid.CellSizeY} EPSG:{grid.Srid}");
     }

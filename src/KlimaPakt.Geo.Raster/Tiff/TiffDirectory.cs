@@ -53,9 +53,6 @@ internal sealed class TiffDirectory
     /// (then GDAL describes it).</summary>
     public RasterInfo? Info { get; private init; }
 
-    /// <summary>Whether the CRS is projected (GTModelType 1) rather than geographic; meaningful when the grid has a Srid.</summary>
-    public bool IsProjected { get; private init; }
-
     public bool IsTiled => TileWidth > 0;
 
     /// <summary>Bytes per cell of the one band.</summary>
@@ -169,7 +166,7 @@ internal sealed class TiffDirectory
         if (offsets is null || counts is null || offsets.Length != across * down || counts.Length != offsets.Length) return null;
 
         int bitsPerSample = (int)bits[0], sampleFormat = (int)One(TagSampleFormat, 1);
-        var (info, projected) = Georeference((int)width, (int)height, samples, bitsPerSample, sampleFormat, tags, types);
+        var info = Georeference((int)width, (int)height, samples, bitsPerSample, sampleFormat, tags, types);
         return new TiffDirectory
         {
             Width = (int)width,
@@ -184,7 +181,6 @@ internal sealed class TiffDirectory
             Offsets = offsets,
             ByteCounts = counts,
             Info = info,
-            IsProjected = projected,
         };
     }
 
@@ -207,31 +203,31 @@ internal sealed class TiffDirectory
     /// degrees and nothing else among the GeoKeys (citations aside). Any other key could change the CRS GDAL builds, so
     /// the file then goes to GDAL.
     /// </summary>
-    private static (RasterInfo? Info, bool Projected) Georeference(int width, int height, int samples, int bits, int format,
+    private static RasterInfo? Georeference(int width, int height, int samples, int bits, int format,
         Dictionary<ushort, byte[]> tags, Dictionary<ushort, ushort> types)
     {
-        if (samples != 1 || DataTypeName(bits, format) is not string typeName) return (null, false);
-        if (tags.ContainsKey(TagModelTransformation)) return (null, false);
-        if (!tags.TryGetValue(TagModelPixelScale, out var s) || types[TagModelPixelScale] != 12 || s.Length < 16) return (null, false);
-        if (!tags.TryGetValue(TagModelTiepoint, out var t) || types[TagModelTiepoint] != 12 || t.Length != 48) return (null, false);
+        if (samples != 1 || DataTypeName(bits, format) is not string typeName) return null;
+        if (tags.ContainsKey(TagModelTransformation)) return null;
+        if (!tags.TryGetValue(TagModelPixelScale, out var s) || types[TagModelPixelScale] != 12 || s.Length < 16) return null;
+        if (!tags.TryGetValue(TagModelTiepoint, out var t) || types[TagModelTiepoint] != 12 || t.Length != 48) return null;
         double sx = BitConverter.ToDouble(s, 0), sy = BitConverter.ToDouble(s, 8);
         double i = BitConverter.ToDouble(t, 0), j = BitConverter.ToDouble(t, 8), x = BitConverter.ToDouble(t, 24), y = BitConverter.ToDouble(t, 32);
-        if (!(sx > 0) || !(sy > 0) || !double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(i) || !double.IsFinite(j)) return (null, false);
+        if (!(sx > 0) || !(sy > 0) || !double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(i) || !double.IsFinite(j)) return null;
 
         int srid = 0;
         bool projected = false;
         if (tags.TryGetValue(TagGeoKeyDirectory, out var k))
         {
-            if (types[TagGeoKeyDirectory] != 3 || k.Length < 8) return (null, false);
+            if (types[TagGeoKeyDirectory] != 3 || k.Length < 8) return null;
             var keys = new ushort[k.Length / 2];
             for (int n = 0; n < keys.Length; n++) keys[n] = BinaryPrimitives.ReadUInt16LittleEndian(k.AsSpan(n * 2));
-            if (keys[0] != 1 || keys.Length < 4 + 4 * keys[3]) return (null, false);
+            if (keys[0] != 1 || keys.Length < 4 + 4 * keys[3]) return null;
             int model = 0, raster = 1, projectedCode = 0, geographicCode = 0;
             for (int n = 0; n < keys[3]; n++)
             {
                 ushort id = keys[4 + 4 * n], location = keys[5 + 4 * n], value = keys[7 + 4 * n];
                 if (id is 1026 or 2049 or 3073) continue; // GTCitation, GeogCitation, PCSCitation: text only
-                if (location != 0) return (null, false); // a value in the double or ASCII parameters: a custom definition
+                if (location != 0) return null; // a value in the double or ASCII parameters: a custom definition
                 switch (id)
                 {
                     case 1024: model = value; break;
@@ -240,25 +236,25 @@ internal sealed class TiffDirectory
                     case 2048: geographicCode = value; break;
                     case 3076 when value == 9001: break; // ProjLinearUnits: metre
                     case 2054 when value == 9102: break; // GeogAngularUnits: degree
-                    default: return (null, false);
+                    default: return null;
                 }
             }
             // Pixel-is-point would shift the origin by half a cell in GDAL; user-defined (32767) codes need GDAL.
-            if (raster != 1) return (null, false);
+            if (raster != 1) return null;
             if (model == 1 && projectedCode is > 0 and < 32767) (srid, projected) = (projectedCode, true);
             else if (model == 2 && projectedCode == 0 && geographicCode is > 0 and < 32767) srid = geographicCode;
-            else return (null, false);
+            else return null;
         }
 
         double? noData = null;
         if (tags.TryGetValue(TagGdalNoData, out var nd))
         {
-            if (ParseNoData(Encoding.ASCII.GetString(nd).TrimEnd('\0')) is not double parsed) return (null, false);
+            if (ParseNoData(Encoding.ASCII.GetString(nd).TrimEnd('\0')) is not double parsed) return null;
             noData = parsed;
         }
         var grid = new GridSpec(srid, x - i * sx, y + j * sy, sx, sy, width, height);
         if (srid > 0) CrsIsProjected.TryAdd(srid, projected);
-        return (new RasterInfo(grid, 1, typeName, noData), projected);
+        return new RasterInfo(grid, 1, typeName, noData);
     }
 
     /// <summary>GDAL_NODATA's text as GDAL reads it ("nan", "inf", "-9999", "-3.4028234663852886e+38"); null if odd.</summary>
