@@ -8,9 +8,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 scripts/postgis.sh up >/dev/null || { echo "PostGIS could not be started" >&2; exit 1; }
 
-# Beyond PostGIS and GDAL (postgis.sh): redis-server for the shared output-cache test, chromium for the browser test.
+# Beyond PostGIS and GDAL (postgis.sh): redis-server for the shared output-cache test, chromium for the browser test,
+# clang to link the ahead-of-time raster front door (NativeFrontDoorTests).
 missing=()
-for p in redis-server chromium; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+for p in redis-server chromium clang; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian's ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

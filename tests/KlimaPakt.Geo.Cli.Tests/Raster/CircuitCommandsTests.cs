@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KlimaPakt.Geo.Raster;
 using KlimaPakt.Geo.Raster.Gdal;
 
@@ -9,18 +8,7 @@ public sealed class CircuitCommandsTests
 {
     private static readonly GridSpec Grid = new(2169, 40000, 140000, 10, 10, 7, 4);
 
-    private static (int ExitCode, string Output) Klimapakt(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "klimapakt.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["KLIMAPAKT_DB"] = "Host=127.0.0.1;Port=1;Database=none;Username=postgres;Timeout=1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int ExitCode, string Output) Klimapakt(params string[] args) => CliProcess.Managed(args);
 
     private static string Write(string dir, string name, GridSpec grid, Func<int, int, float> value)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KlimaPakt.Geo.Raster;
 using KlimaPakt.Geo.Raster.Gdal;
 
@@ -7,22 +6,9 @@ namespace KlimaPakt.Geo.Cli.Tests.Raster;
 /// <summary>`klimapakt raster …` as a consultant runs it: no database, the output codec chosen with --compress.</summary>
 public sealed class RasterCommandsTests
 {
-    // An unreachable database: the raster commands must never try it (the other commands fail with exit code 3).
-    private const string NoDatabase = "Host=127.0.0.1;Port=1;Database=none;Username=postgres;Timeout=1";
+    private static (int ExitCode, string Output) Klimapakt(params string[] args) => CliProcess.Managed(args);
 
-    private static (int ExitCode, string Output) Klimapakt(params string[] args) => Tool("dotnet", [Path.Combine(AppContext.BaseDirectory, "klimapakt.dll"), .. args]);
-
-    private static (int ExitCode, string Output) Tool(string tool, string[] args)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["KLIMAPAKT_DB"] = NoDatabase;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int ExitCode, string Output) Tool(string tool, string[] args) => CliProcess.Run(tool, args);
 
     private static string Layer(string dir)
     {

@@ -11,6 +11,16 @@ namespace KlimaPakt.Geo.Cli.Raster;
 /// <summary>`klimapakt raster score|distance|cost|current|omniscape`: the scoring core on any GeoTIFFs, no database needed.</summary>
 public static class RasterCommands
 {
+    /// <summary>What `klimapakt --help` says the tool is (both front doors).</summary>
+    public const string ToolDescription = "KlimaPakt.Geo — climate-pact cadastres for Luxembourg's communes (PostGIS-backed).";
+
+    /// <summary>
+    /// Runs `klimapakt raster …` with only this subtree built: it needs neither the database nor the other commands, so
+    /// Core, Data, EF Core and Spectre's console profile stay out of the process.
+    /// </summary>
+    public static Task<int> RunAsync(string[] args) => new RootCommand(ToolDescription) { Create() }.Parse(args).InvokeAsync();
+
+    /// <summary>The `raster` command and its subcommands.</summary>
     public static Command Create() => new("raster", "Raster scoring core on GeoTIFFs: weighted overlay, distance, cost-distance, circuit current.")
     {
         Score(),
