@@ -162,6 +162,7 @@ cost)
     idle "cost round $r"
     run cost klimapakt_none "$r" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost.tif --compress none" "$OUT/o/kp_cost.tif"
     run cost klimapakt_zstd "$r" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost_zstd.tif" "$OUT/o/kp_cost_zstd.tif"
+    run cost klimapakt_zstd_seq "$r" "$KP raster cost --cost $D/cost.tif $FROM --out $OUT/o/kp_cost_seq.tif --threads 1" "$OUT/o/kp_cost_seq.tif"
     if [ "$r" -le "$SLOW_ROUNDS" ]; then
       run cost skimage_mcp "$r" "$PY $PEERS/dist_python.py --data $D --op mcp --out $OUT/o/py_mcp.tif" "$OUT/o/py_mcp.tif"
       [ $HAVE_GRASS = 1 ] && run cost grass_r_cost "$r" "export GMAPSET=s$SIZE; source $PEERS/grass_env.sh; g.region raster=c1; r.cost input=cost output=cd start_coordinates=$GSRC --overwrite"
@@ -172,6 +173,7 @@ cost)
       r.out.gdal -c input=cd output="$OUT/o/grass_cost.tif" format=GTiff type=Float64 createopt=TILED=YES --quiet ) > "$OUT/grass_export.log" 2>&1
   fi
   $PY "$PEERS/compare.py" "$OUT/o/py_mcp.tif" "$OUT/o/kp_cost.tif" | sed 's/^/cost vs skimage MCP: /' >> "$OUT/compare.txt"
+  $PY "$PEERS/compare.py" "$OUT/o/kp_cost_seq.tif" "$OUT/o/kp_cost_zstd.tif" | sed 's/^/cost all cores vs --threads 1: /' >> "$OUT/compare.txt"
   [ -f "$OUT/o/grass_cost.tif" ] && $PY "$PEERS/compare.py" "$OUT/o/grass_cost.tif" "$OUT/o/kp_cost.tif" | sed 's/^/cost vs GRASS r.cost: /' >> "$OUT/compare.txt" ;;
 big)
   # strip-bounded memory: a BIG x BIG grid (4e8 cells for 20000) scored from uncompressed tiled inputs

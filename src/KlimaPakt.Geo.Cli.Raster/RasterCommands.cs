@@ -95,9 +95,9 @@ public static class RasterCommands
         };
         var threads = new Option<int>("--threads")
         {
-            Description = "Workers for the search: 1 (default, sequential), 0 for all cores, or N. Same result to the bit; " +
-                "faster only on an otherwise idle machine. Ignored with --paths.",
-            DefaultValueFactory = _ => 1,
+            Description = "Workers for the search: 0 (default) for all cores, 1 for the sequential search, or N. Same result to " +
+                "the bit; on a busy machine the workers notice and one finishes alone. Ignored with --paths.",
+            DefaultValueFactory = _ => 0,
         };
         var compress = CompressOption();
         var cmd = new Command("cost", "Accumulated cost-distance (8 neighbours, GRASS r.cost model) from source points.")

@@ -21,18 +21,19 @@ public static partial class RasterKernels
     /// </para>
     /// Memory is the sequential search's: the same double per cell; each worker has its own ring of bucket lists.
     /// On a machine with more runnable threads than cores the barrier per bucket costs a time slice whenever a partner is
-    /// preempted; the workers then vote to let worker 0 finish alone (still exact: it settles the same buckets in the
-    /// same way), so a loaded machine costs at most about one vote window of slowed buckets.
+    /// preempted; the workers then vote to let worker 0 finish alone: it hands the frontier, as it stands, to the
+    /// sequential search (still exact: the same fixpoint), so a loaded machine costs about one vote window of slowed
+    /// buckets more than the sequential search.
     /// Back-links are left to the sequential search: among equal-cost predecessors it keeps the first settled, an order
     /// that the parallel search does not reproduce.
     /// </summary>
     private static unsafe long ParallelBucketSearch(ReadOnlySpan<float> cost, int width, int height,
         ReadOnlySpan<(int Column, int Row)> sources, double[] half, double[] dist, double minEdge, double maxEdge, int workers,
-        IProgress<double>? progress)
+        IProgress<double>? progress, long handOverAtPhase)
     {
         fixed (float* pc = cost)
         {
-            var search = new BucketSearch(pc, width, height, half, dist, minEdge, maxEdge, workers, progress);
+            var search = new BucketSearch(pc, width, height, half, dist, minEdge, maxEdge, workers, progress, handOverAtPhase);
             foreach (var (c, r) in sources)
             {
                 int i = r * width + c;
@@ -55,6 +56,8 @@ public static partial class RasterKernels
         private readonly int _height;
         private readonly double[] _half;
         private readonly double[] _dist;
+        private readonly double _minEdge;
+        private readonly double _maxEdge;
         private readonly double _inverseWidth;
         private readonly int _slots;
         private readonly int[][][] _items;   // [worker][slot] → cells
@@ -65,11 +68,13 @@ public static partial class RasterKernels
         private long _reported;
         private readonly long[] _votes;      // per worker, one cache line each
         private int _left;
+        private readonly long _handOverAtPhase; // tests: hand over to the sequential search after this phase (0: by vote)
         private Exception? _failure;
 
         public BucketSearch(float* cost, int width, int height, double[] half, double[] dist, double minEdge, double maxEdge,
-            int workers, IProgress<double>? progress)
+            int workers, IProgress<double>? progress, long handOverAtPhase)
         {
+            _handOverAtPhase = handOverAtPhase;
             _cost = cost;
             _width = width;
             _height = height;
@@ -77,6 +82,8 @@ public static partial class RasterKernels
             _dist = dist;
             // The same bucket width and ring size as BucketFrontier: a pushed key lies at most one maximal step past
             // the current bucket, so it never lands in the bucket being settled, even after wrapping round the ring.
+            _minEdge = minEdge;
+            _maxEdge = maxEdge;
             double w = minEdge * (1 - 1e-9);
             _inverseWidth = 1 / w;
             _slots = (int)Math.Ceiling(maxEdge / w) + 2;
@@ -147,8 +154,9 @@ public static partial class RasterKernels
             for (int k = 0; k < 8; k++) offset[k] = s_dRow[k] * width + s_dCol[k];
             long settled = 0;
             int slot = 0, emptyRun = 0;
-            bool solo = false;
-            long phase = 0, waitTicks = 0, workTicks = 0, bigPhases = 0, phaseStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            // Time at work and at the barrier in the phases that were split (in the others one worker settles the bucket
+            // and the rest wait by design).
+            long phase = 0, waitTicks = 0, workTicks = 0, splitPhases = 0, phaseStart = System.Diagnostics.Stopwatch.GetTimestamp();
             while (true)
             {
                 // Every worker computes the same total: the lists of this slot were filled before the last barrier and
@@ -161,8 +169,8 @@ public static partial class RasterKernels
                 emptyRun = total == 0 ? emptyRun + 1 : 0;
                 if (emptyRun >= _slots) break;
                 long lo, hi;
-                if (solo) (lo, hi) = (0L, total);
-                else if (total < SplitThreshold) (lo, hi) = me == 0 ? (0L, total) : (total, total);
+                bool split = total >= SplitThreshold;
+                if (!split) (lo, hi) = me == 0 ? (0L, total) : (total, total);
                 else (lo, hi) = (total * me / workers, total * (me + 1) / workers);
                 long start = 0;
                 for (int t = 0; t < workers && start < hi; t++)
@@ -210,7 +218,9 @@ public static partial class RasterKernels
                                     long was = Interlocked.CompareExchange(ref dj, BitConverter.DoubleToInt64Bits(nd), seen);
                                     if (was == seen)
                                     {
-                                        Push(me, nd, j);
+                                        // As in Search: an entry filed under the replaced cost's bucket stands for this
+                                        // one when the bucket is the same (whichever worker filed it).
+                                        if (!SameBucket(BitConverter.Int64BitsToDouble(seen), nd, _inverseWidth)) Push(me, nd, j);
                                         break;
                                     }
                                     seen = was; // another worker lowered it meanwhile: retry only if still higher
@@ -227,33 +237,30 @@ public static partial class RasterKernels
                     settled = 0;
                     if (me == 0) _progress.Report((double)all / dist.Length);
                 }
-                if (solo)
-                {
-                    for (int t = 0; t < workers; t++) _counts[t][slot] = 0;
-                    slot = slot + 1 == _slots ? 0 : slot + 1;
-                    continue;
-                }
                 long arrived = System.Diagnostics.Stopwatch.GetTimestamp();
-                workTicks += arrived - phaseStart;
-                if (total >= SplitThreshold) bigPhases++;
+                if (split)
+                {
+                    workTicks += arrived - phaseStart;
+                    splitPhases++;
+                }
                 // The vote on going on alone: published before this barrier, read after it, rewritten only a window later.
                 bool vote = ++phase % VoteWindow == 0;
                 if (vote)
                 {
-                    _votes[me * 8] = 2 * waitTicks > workTicks && bigPhases > VoteWindow / 2 ? 1 : 0;
-                    waitTicks = workTicks = bigPhases = 0;
+                    _votes[me * 8] = splitPhases >= VoteWindow / 4 && waitTicks > 2 * workTicks ? 1 : 0;
+                    waitTicks = workTicks = splitPhases = 0;
                 }
                 if (!_barrier.SignalAndWait()) return;
                 phaseStart = System.Diagnostics.Stopwatch.GetTimestamp();
-                waitTicks += phaseStart - arrived;
+                if (split) waitTicks += phaseStart - arrived;
                 // Only this worker pushes into its lists, and nobody reads this slot again before it is refilled.
                 _counts[me][slot] = 0;
                 slot = slot + 1 == _slots ? 0 : slot + 1;
-                if (vote && AnyVote())
+                if ((vote && AnyVote()) || phase == _handOverAtPhase)
                 {
-                    // A worker spent more time waiting than working while the buckets were big enough to split: its
-                    // partners are being preempted (more runnable threads than cores), and a barrier per bucket then
-                    // costs a scheduler time slice. Worker 0 goes on alone, the others leave once their slot is reset.
+                    // In the split buckets a worker spent over a third of its time waiting for the others: its partners
+                    // are being preempted (more runnable threads than cores), and a barrier per bucket then costs a
+                    // scheduler time slice. Worker 0 goes on alone, the others leave once their slot is reset.
                     if (me != 0)
                     {
                         _settled[me * 8] += settled;
@@ -266,14 +273,33 @@ public static partial class RasterKernels
                         if (_barrier.IsAbandoned) return; // a worker failed instead of leaving: Run rethrows its error
                         spin.SpinOnce(sleep1Threshold: -1);
                     }
-                    solo = true;
+                    settled += FinishSequentially(slot, settled);
+                    break;
                 }
             }
             _settled[me * 8] += settled;
         }
 
         /// <summary>Phases between votes on going on alone.</summary>
-        private const int VoteWindow = 1024;
+        private const int VoteWindow = 256;
+
+        /// <summary>
+        /// Worker 0, alone once the others left: moves every worker's bucket lists into one <see cref="BucketFrontier"/>
+        /// (the same bucket width and ring, so each cell keeps its slot) starting at <paramref name="slot"/>, and runs the
+        /// sequential search on it. Returns the cells it settled.
+        /// </summary>
+        private long FinishSequentially(int slot, long settledHere)
+        {
+            var q = new BucketFrontier(_minEdge, _maxEdge);
+            for (int t = 0; t < _items.Length; t++)
+                for (int s = 0; s < _slots; s++)
+                    if (_counts[t][s] > 0) q.Append(s, _items[t][s], _counts[t][s]);
+            q.StartAt(slot);
+            long before = settledHere; // plus what every worker has counted in _settled so far
+            for (int t = 0; t < _items.Length; t++) before += _settled[t * 8];
+            var cost = new ReadOnlySpan<float>(_cost, _dist.Length);
+            return Search(ref q, cost, _width, _height, [], _half, _dist, default, _progress, double.PositiveInfinity, before) - before;
+        }
 
         private bool AnyVote()
         {
@@ -318,10 +344,20 @@ public static partial class RasterKernels
                 _phase = phase + 1; // volatile write after the reset: the next phase's decrements see the full count
                 return !_abandoned;
             }
-            var spin = new SpinWait();
-            while (_phase == phase && !_abandoned) spin.SpinOnce(sleep1Threshold: -1);
+            // A tight spin first (one pause per look, so the release is seen within ~100 ns), then a yield per look.
+            // SpinWait's exponential back-off was seen to notice a release tens of µs late after a long wait (worker 0
+            // settling a run of small buckets alone): on the 2-core VMs that delay made worker 0 wait longer in each
+            // split bucket than it worked.
+            for (int looks = 0; _phase == phase && !_abandoned; looks++)
+            {
+                if (looks < TightLooks) Thread.SpinWait(1);
+                else Thread.Yield();
+            }
             return !_abandoned;
         }
+
+        /// <summary>Looks at the phase with one pause each before yielding between looks (some tens of µs).</summary>
+        private const int TightLooks = 1000;
 
         /// <summary>Whether a participant failed.</summary>
         public bool IsAbandoned => _abandoned;

@@ -36,9 +36,10 @@ public static partial class RasterKernels
     /// the result is rounded to float once. The frontier is an exact bucket queue when every step costs at least
     /// some δ &gt; 0 (linear time, see <see cref="BucketFrontier"/>), else a 4-ary heap. On request (<paramref
     /// name="parallelism"/>) the bucket queue's search runs on several cores, one bucket at a time (see
-    /// <see cref="ParallelBucketSearch"/>), with a result bit-identical to the sequential search's. It is not the
-    /// default: on the project's shared 2-core VMs it measured 1.3–2.1× faster only while nothing else ran, and
-    /// 0.8–0.95× as fast whenever other processes did (2026-12-02, 4096² peers' cost raster).
+    /// <see cref="ParallelBucketSearch"/>), with a result bit-identical to the sequential search's. Library callers get the
+    /// sequential search by default (the analyses run several of these at once); <c>raster cost</c> asks for all cores. On
+    /// the 4096² peers' cost raster, on a 2-core VM (2026-12-07): 1.26 s against 1.94 s when nothing else ran, 2.11 s
+    /// against 1.91 s beside a process spinning on one core (the workers then hand over to the sequential search).
     /// Memory: the cost (4 B per cell, reused for the output when <paramref name="accumulated"/> is the cost's memory),
     /// an 8-byte double per cell for the search, 1 B per cell for back-links if asked for, plus the frontier (a few
     /// bucket widths of cells); the parallel search needs no more per cell.
@@ -68,6 +69,15 @@ public static partial class RasterKernels
     public static long CostDistance(ReadOnlySpan<float> cost, int width, int height, ReadOnlySpan<(int Column, int Row)> sources,
         double cellSizeX, double cellSizeY, CostDistanceUnits units, Span<float> accumulated, Span<byte> backLinks = default,
         bool forceHeap = false, IProgress<double>? progress = null, int parallelism = 1, double maximumCost = double.PositiveInfinity)
+        => CostDistanceHandingOver(cost, width, height, sources, cellSizeX, cellSizeY, units, accumulated, backLinks, forceHeap,
+            progress, parallelism, maximumCost, handOverAtPhase: 0);
+
+    /// <summary><see cref="CostDistance(ReadOnlySpan{float}, int, int, ReadOnlySpan{ValueTuple{int, int}}, double, double,
+    /// CostDistanceUnits, Span{float}, Span{byte}, bool, IProgress{double}, int, double)"/>, where tests can make the
+    /// parallel search hand its frontier to the sequential one after a given bucket (0: only when the workers vote to).</summary>
+    internal static long CostDistanceHandingOver(ReadOnlySpan<float> cost, int width, int height, ReadOnlySpan<(int Column, int Row)> sources,
+        double cellSizeX, double cellSizeY, CostDistanceUnits units, Span<float> accumulated, Span<byte> backLinks,
+        bool forceHeap, IProgress<double>? progress, int parallelism, double maximumCost, long handOverAtPhase)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parallelism);
         if (!(maximumCost >= 0)) throw new ArgumentOutOfRangeException(nameof(maximumCost), "The truncation must be 0 or more (infinity for none).");
@@ -106,7 +116,7 @@ public static partial class RasterKernels
             foreach (var (c, r) in sources)
                 if ((uint)c >= (uint)width || (uint)r >= (uint)height)
                     throw new ArgumentOutOfRangeException(nameof(sources), $"Source cell ({c}, {r}) is outside the {width}x{height} grid.");
-            reached = ParallelBucketSearch(cost, width, height, sources, half, dist, minEdge, maxEdge, workers, progress);
+            reached = ParallelBucketSearch(cost, width, height, sources, half, dist, minEdge, maxEdge, workers, progress, handOverAtPhase);
         }
         else if (buckets)
         {
@@ -178,7 +188,7 @@ public static partial class RasterKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, one long loop: no tier 0
     private static long Search<TFrontier>(ref TFrontier q, ReadOnlySpan<float> cost, int width, int height,
         ReadOnlySpan<(int Column, int Row)> sources, double[] half, double[] dist, Span<byte> backLinks, IProgress<double>? progress,
-        double maximumCost)
+        double maximumCost, long reached = 0)
         where TFrontier : struct, IFrontier
     {
         bool links = !backLinks.IsEmpty;
@@ -195,7 +205,6 @@ public static partial class RasterKernels
         // Neighbour offsets in the flat array, in back-link order.
         Span<int> offset = stackalloc int[8];
         for (int k = 0; k < 8; k++) offset[k] = s_dRow[k] * width + s_dCol[k];
-        long reached = 0;
         // A settled cell stores its cost NEGATED (−0.0 for sources): one sign test finds stale duplicates, and a settled
         // neighbour can never be "improved" (nd ≥ 0 is never < a negative value) — no separate settled array, so each
         // neighbour costs two cache lines (cost, dist) instead of three.
@@ -229,12 +238,15 @@ public static partial class RasterKernels
                 float cj = cost[j];
                 if (!(cj >= 0)) continue;
                 double nd = d + (ci + cj) * half[k];
-                if (nd < dist[j])
+                double was = dist[j];
+                if (nd < was)
                 {
                     dist[j] = nd;
                     // Direction from j back to i is the opposite of k: (k + 4) mod 8, stored 1-based.
                     if (links) backLinks[j] = (byte)(((k + 4) & 7) + 1);
-                    q.Push(nd, j);
+                    // The entry pushed with the old cost still stands for the lower one when both fall in one bucket:
+                    // a pop reads the cell's cost from dist, not from the entry.
+                    if (!q.HasEntryFor(was, nd)) q.Push(nd, j);
                 }
             }
         }
@@ -268,6 +280,10 @@ public static partial class RasterKernels
 
         /// <summary>The cell <paramref name="distance"/> pops ahead if already known, else −1.</summary>
         int PeekAhead(int distance);
+
+        /// <summary>Whether a cell pushed with key <paramref name="was"/> (∞: never pushed) needs no new entry for the lower key
+        /// <paramref name="key"/>: its entry pops at the same point, when the cell's cost is read from the search's array.</summary>
+        bool HasEntryFor(double was, double key);
     }
 
     /// <summary>
@@ -311,6 +327,29 @@ public static partial class RasterKernels
             _pending++;
         }
 
+        /// <summary>Adds cells to a bucket as they are (the parallel search handing its frontier over).</summary>
+        public void Append(int slot, int[] cells, int count)
+        {
+            ref int[] list = ref _items[slot];
+            int have = _counts[slot];
+            if (list is null) list = new int[Math.Max(64, count)];
+            else if (have + count > list.Length) Array.Resize(ref list, Math.Max(have + count, list.Length * 2));
+            Array.Copy(cells, 0, list, have, count);
+            _counts[slot] = have + count;
+            _pending += count;
+        }
+
+        /// <summary>Makes <paramref name="slot"/> the bucket popped next (every earlier one is empty).</summary>
+        public void StartAt(int slot)
+        {
+            _slot = slot;
+            _cursor = 0;
+        }
+
+        /// <summary>True when both keys fall in one bucket (a bucket's cells pop in any order, so one entry serves).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly bool HasEntryFor(double was, double key) => SameBucket(was, key, _inverseWidth);
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly int PeekAhead(int distance)
         {
@@ -336,6 +375,12 @@ public static partial class RasterKernels
             return true;
         }
     }
+
+    /// <summary>Whether a finite <paramref name="was"/> and <paramref name="key"/> fall in the same bucket of width 1 / <paramref
+    /// name="inverseWidth"/> (the bucket number both bucket queues file a key under).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SameBucket(double was, double key, double inverseWidth) =>
+        was != double.PositiveInfinity && (long)(was * inverseWidth) == (long)(key * inverseWidth);
 
     /// <summary>
     /// 4-ary min-heap of (cost, cell) for step costs without a positive floor. Four children share one 64-byte line of
@@ -369,6 +414,9 @@ public static partial class RasterKernels
         }
 
         public readonly int PeekAhead(int distance) => -1;
+
+        /// <summary>Never: the heap pops in key order, so a lower key needs its own entry.</summary>
+        public readonly bool HasEntryFor(double was, double key) => false;
 
         public bool TryPop(out int cell)
         {

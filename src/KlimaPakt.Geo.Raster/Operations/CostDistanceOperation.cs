@@ -18,12 +18,12 @@ public static class CostDistanceOperation
     /// <param name="units">Step-length units (GRASS-compatible cells by default).</param>
     /// <param name="compression">Output compression.</param>
     /// <param name="progress">Optional progress (0..1): the search's share of cells settled, then 1 once written.</param>
-    /// <param name="parallelism">Workers for the search: 1 sequential (default), 0 all cores, n ≥ 2 that many (see
+    /// <param name="parallelism">Workers for the search: 0 all cores (default), 1 sequential, n ≥ 2 that many (see
     /// <see cref="RasterKernels.CostDistance"/>; ignored with back-links).</param>
     /// <exception cref="RasterFileException">A source lies outside the raster.</exception>
     public static RasterOperationResult Run(string costPath, IReadOnlyList<(double X, double Y)> sources, string outPath,
         string? pathsPath = null, CostDistanceUnits units = CostDistanceUnits.Cells, TiffCompression compression = default,
-        IProgress<double>? progress = null, int parallelism = 1)
+        IProgress<double>? progress = null, int parallelism = 0)
     {
         ArgumentNullException.ThrowIfNull(sources);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -220,6 +220,35 @@ public class CostDistanceFrontierTests
     }
 
     [Fact]
+    public void CostDistance_ParallelHandingOverToSequential_SameBitsAsSequential()
+    {
+        // The parallel search's way out on a busy machine: after some bucket worker 0 moves every worker's frontier into
+        // the sequential search's queue and finishes alone. Handing over at the first bucket, early, midway and after
+        // the last one (the frontier then empty) must all give the sequential search's bits and cell count.
+        // Frictions within a factor 1.5 keep a bucket as wide as most steps, so the wave fronts fill buckets past the
+        // split threshold and every worker holds part of the frontier at the hand-over.
+        const int w = 601, h = 410;
+        var rng = new Random(21);
+        var cost = new float[w * h];
+        for (int i = 0; i < cost.Length; i++) cost[i] = rng.NextDouble() < 0.03 ? float.NaN : 1f + 0.5f * (float)rng.NextDouble();
+        (int, int)[] sources = [(3, 4), (500, 350), (300, 205)];
+        var expected = new float[w * h];
+        long reachedSequential = RasterKernels.CostDistance(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, expected, parallelism: 1);
+        Assert.True(reachedSequential > cost.Length * 9L / 10, $"only {reachedSequential} cells reached");
+        foreach (int workers in new[] { 2, 3 })
+            foreach (long phase in new long[] { 1, 7, 150, 400, 1_000_000 })
+            {
+                var actual = new float[w * h];
+                long reached = RasterKernels.CostDistanceHandingOver(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, actual,
+                    default, forceHeap: false, progress: null, parallelism: workers, maximumCost: double.PositiveInfinity, handOverAtPhase: phase);
+                Assert.Equal(reachedSequential, reached);
+                for (int i = 0; i < actual.Length; i++)
+                    if (BitConverter.SingleToInt32Bits(actual[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                        Assert.Fail($"{workers} workers, hand-over after bucket {phase}, cell {i}: {actual[i]:R} vs sequential {expected[i]:R}");
+            }
+    }
+
+    [Fact]
     public void CostDistance_ParallelWithOutputIntoCostArray_SameAsSequential()
     {
         const int w = 500, h = 300;
