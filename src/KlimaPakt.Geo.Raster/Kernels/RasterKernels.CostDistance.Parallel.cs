@@ -6,28 +6,34 @@ namespace KlimaPakt.Geo.Raster.Kernels;
 public static partial class RasterKernels
 {
     /// <summary>
-    /// The bucket queue's search on several cores, with the same result to the bit. Buckets are narrower than the
-    /// cheapest step (see <see cref="BucketFrontier"/>), so every cell in the current bucket already holds its final
-    /// cost and relaxing it can only touch later buckets: the cells of one bucket can be settled in any order and on any
-    /// core. The workers split each bucket evenly, settle and relax its cells, push into their own bucket lists and meet
-    /// at a barrier before the next bucket.
+    /// The bucket queue's search on several cores, with the same result to the bit. The buckets are <see
+    /// cref="WideBuckets"/> times as wide as the sequential search's (which are narrower than the cheapest step, see
+    /// <see cref="BucketFrontier"/>), so a worker meets the others at a barrier once per round of a bucket instead of
+    /// once per narrow bucket, with that many more cells to share out. A wide bucket is settled by label correction:
+    /// the workers split its entries evenly and relax their cells' neighbours; a neighbour lowered into the same bucket
+    /// is pushed back into it and relaxed again in the bucket's next round; the bucket is done when a round pushes
+    /// nothing into it. Every cell below the current bucket then holds its final cost (each step adds at least the
+    /// cheapest step), so relaxations never lower it again, and an entry whose cell has dropped below the bucket it was
+    /// filed in is stale and skipped.
     /// <para>
     /// Why the result is bit-identical and not merely close: each cell's final value is the minimum, over its
     /// neighbours' final values, of the same double expression <c>d + (cᵢ + cⱼ) · half</c> the sequential search
-    /// evaluates; every step adds a positive amount, so that fixpoint is unique whatever order the relaxations ran in,
-    /// and min is exact in floating point. Two workers lowering the same cell race through a compare-and-swap loop on
-    /// its bits (a plain store could let the larger value win); a cell pushed twice into the current bucket is settled
-    /// by whichever worker flips its sign first, the other sees the flip and skips it.
+    /// evaluates; every relaxation of a cell from a larger, not yet final, neighbour value gives a larger candidate
+    /// (rounding is monotonic), and every cell is relaxed again once at its final value, so the minimum each cell ends
+    /// with is that of the sequential search whatever order the relaxations ran in, and min is exact in floating point.
+    /// Two workers lowering the same cell race through a compare-and-swap loop on its bits (a plain store could let
+    /// the larger value win).
     /// </para>
     /// Memory is the sequential search's: the same double per cell; each worker has its own ring of bucket lists.
-    /// On a machine with more runnable threads than cores the barrier per bucket costs a time slice whenever a partner is
-    /// preempted; the workers then vote to let worker 0 finish alone: it hands the frontier, as it stands, to the
-    /// sequential search (still exact: the same fixpoint), so a loaded machine costs about one vote window of slowed
-    /// buckets more than the sequential search.
+    /// On a machine with more runnable threads than cores the barrier per round costs a time slice whenever a partner is
+    /// preempted; the workers then vote to let worker 0 finish alone: it files the frontier, as it stands, into the
+    /// sequential search's queue (still exact: the same fixpoint), so a loaded machine costs about one vote window of
+    /// slowed rounds more than the sequential search. Cells hold their cost positive throughout (none is marked
+    /// settled); the caller reads every finite cost as final.
     /// Back-links are left to the sequential search: among equal-cost predecessors it keeps the first settled, an order
     /// that the parallel search does not reproduce.
     /// </summary>
-    private static unsafe long ParallelBucketSearch(ReadOnlySpan<float> cost, int width, int height,
+    private static unsafe void ParallelBucketSearch(ReadOnlySpan<float> cost, int width, int height,
         ReadOnlySpan<(int Column, int Row)> sources, double[] half, double[] dist, double minEdge, double maxEdge, int workers,
         IProgress<double>? progress, long handOverAtPhase)
     {
@@ -41,14 +47,24 @@ public static partial class RasterKernels
                 dist[i] = 0;
                 search.Push(0, 0, i);
             }
-            return search.Run();
+            search.Run();
         }
     }
+
+    /// <summary>
+    /// How many of the sequential search's buckets one bucket of the parallel search spans: an eighth of the ratio of the
+    /// dearest step to the cheapest, at least 1. Wider means fewer barriers and bigger shares but more cells relaxed
+    /// twice (those lowered within their own bucket, which grow with the share of steps cheaper than a bucket). Chosen
+    /// by measurement on two 4096² rasters, 2 cores (2026-12-07): frictions 1–100 (ratio 141), where 8, 16, 32 and 64
+    /// narrow buckets took 1.00, 0.90, 0.93 and 0.88 s against 1.11 s for 1 and 1.82 s for the sequential search; and
+    /// frictions 1–1.5 (ratio 2.1), where 1 took 1.03 s, 8 1.12 s, 16 1.75 s and the sequential search 1.57 s.
+    /// </summary>
+    private static int WideBuckets(double minEdge, double maxEdge) => (int)Math.Clamp(maxEdge / minEdge / 8, 1, 1 << 20);
 
     /// <summary>Shared state of <see cref="ParallelBucketSearch"/>: the grid, one ring of bucket lists per worker, the barrier.</summary>
     private sealed unsafe class BucketSearch
     {
-        /// <summary>Buckets smaller than this are settled by worker 0 alone: splitting a few cells costs more than it saves.</summary>
+        /// <summary>Rounds with fewer entries are relaxed by worker 0 alone: splitting a few cells costs more than it saves.</summary>
         private const int SplitThreshold = 256;
 
         private readonly float* _cost;
@@ -62,10 +78,14 @@ public static partial class RasterKernels
         private readonly int _slots;
         private readonly int[][][] _items;   // [worker][slot] → cells
         private readonly int[][] _counts;    // [worker][slot] → cells in that list
-        private readonly long[] _settled;    // per worker
+        // Each worker's list lengths for the current and the next slot as it arrived at the barrier, [phase parity][worker]:
+        // read after the barrier, rewritten (into the other parity) only before the next one, so every worker shares the
+        // round out from the same figures while the fastest already pushes into the lists.
+        private readonly int[][] _currentEnds;
+        private readonly int[][] _nextEnds;
         private readonly SpinBarrier _barrier;
         private readonly IProgress<double>? _progress;
-        private long _reported;
+        private long _relaxed;               // cells relaxed, for progress
         private readonly long[] _votes;      // per worker, one cache line each
         private int _left;
         private readonly long _handOverAtPhase; // tests: hand over to the sequential search after this phase (0: by vote)
@@ -80,11 +100,10 @@ public static partial class RasterKernels
             _height = height;
             _half = half;
             _dist = dist;
-            // The same bucket width and ring size as BucketFrontier: a pushed key lies at most one maximal step past
-            // the current bucket, so it never lands in the bucket being settled, even after wrapping round the ring.
             _minEdge = minEdge;
             _maxEdge = maxEdge;
-            double w = minEdge * (1 - 1e-9);
+            // A pushed key lies at most one maximal step past the current bucket, so the ring never wraps onto it.
+            double w = minEdge * (1 - 1e-9) * WideBuckets(minEdge, maxEdge);
             _inverseWidth = 1 / w;
             _slots = (int)Math.Ceiling(maxEdge / w) + 2;
             _items = new int[workers][][];
@@ -94,7 +113,8 @@ public static partial class RasterKernels
                 _items[t] = new int[_slots][];
                 _counts[t] = new int[_slots];
             }
-            _settled = new long[workers * 8]; // one cache line per worker's counter
+            _currentEnds = [new int[workers], new int[workers]];
+            _nextEnds = [new int[workers], new int[workers]];
             _votes = new long[workers * 8];
             _barrier = new SpinBarrier(workers);
             _progress = progress;
@@ -108,13 +128,26 @@ public static partial class RasterKernels
             ref int[] list = ref _items[worker][slot];
             ref int count = ref _counts[worker][slot];
             if (list is null) list = new int[64];
-            else if (count == list.Length) Array.Resize(ref list, count * 2);
+            else if (count == list.Length)
+            {
+                // Others may be reading the old array's entries below count: they stay valid there, and the new
+                // array is published only once they are copied.
+                var grown = new int[count * 2];
+                Array.Copy(list, grown, count);
+                Volatile.Write(ref list, grown);
+            }
             list[count++] = cell;
         }
 
-        public long Run()
+        public void Run()
         {
             int workers = _items.Length;
+            // The sources' entries, pushed before any worker starts, as the first round's figures.
+            for (int t = 0; t < workers; t++)
+            {
+                _currentEnds[0][t] = _counts[t][0];
+                _nextEnds[0][t] = _counts[t][1 % _slots];
+            }
             var threads = new Thread[workers - 1];
             for (int t = 1; t < workers; t++)
             {
@@ -125,9 +158,6 @@ public static partial class RasterKernels
             Work(0);
             foreach (var th in threads) th.Join();
             if (_failure is not null) throw new InvalidOperationException("A cost-distance worker failed.", _failure);
-            long reached = 0;
-            for (int t = 0; t < workers; t++) reached += _settled[t * 8];
-            return reached;
         }
 
         private void Work(int me)
@@ -150,53 +180,73 @@ public static partial class RasterKernels
             int workers = _items.Length, width = _width, height = _height;
             float* cost = _cost;
             double[] dist = _dist, half = _half;
+            double inverseWidth = _inverseWidth;
             Span<int> offset = stackalloc int[8];
             for (int k = 0; k < 8; k++) offset[k] = s_dRow[k] * width + s_dCol[k];
-            long settled = 0;
+            // Where this round starts in each worker's list of the current slot: the same on every worker.
+            Span<int> done = stackalloc int[workers];
+            Span<int> ends = stackalloc int[workers];
+            done.Clear();
+            long bucket = 0, relaxed = 0;
             int slot = 0, emptyRun = 0;
-            // Time at work and at the barrier in the phases that were split (in the others one worker settles the bucket
+            // Time at work and at the barrier in the rounds that were split (in the others one worker relaxes the round
             // and the rest wait by design).
             long phase = 0, waitTicks = 0, workTicks = 0, splitPhases = 0, phaseStart = System.Diagnostics.Stopwatch.GetTimestamp();
             while (true)
             {
-                // Every worker computes the same total: the lists of this slot were filled before the last barrier and
-                // nobody pushes into the slot being settled.
+                int parity = (int)(phase & 1);
                 long total = 0;
-                for (int t = 0; t < workers; t++) total += _counts[t][slot];
-                // A whole ring of empty buckets means an empty frontier. Every worker sees the same counts, so all stop
-                // at the same slot. Empty buckets still end at the barrier: a worker that ran ahead over empty slots
-                // would start pushing into slots that a slower one has yet to count.
-                emptyRun = total == 0 ? emptyRun + 1 : 0;
-                if (emptyRun >= _slots) break;
-                long lo, hi;
+                for (int t = 0; t < workers; t++) total += _currentEnds[parity][t] - done[t];
+                if (total > 0)
+                {
+                    // Cells lowered into the current bucket last round: another round of it.
+                    for (int t = 0; t < workers; t++) ends[t] = _currentEnds[parity][t];
+                }
+                else
+                {
+                    // The bucket is done. Only this worker pushes into its lists, and nobody reads this slot's entries
+                    // again before it is refilled, a ring later.
+                    _counts[me][slot] = 0;
+                    slot = slot + 1 == _slots ? 0 : slot + 1;
+                    bucket++;
+                    done.Clear();
+                    for (int t = 0; t < workers; t++)
+                    {
+                        ends[t] = _nextEnds[parity][t];
+                        total += ends[t];
+                    }
+                    // A whole ring of empty buckets means an empty frontier; every worker sees the same figures, so
+                    // all stop at the same slot. An empty bucket still ends at the barrier: the next slot's figures
+                    // are only known there.
+                    emptyRun = total == 0 ? emptyRun + 1 : 0;
+                    if (emptyRun >= _slots) break;
+                }
                 bool split = total >= SplitThreshold;
+                long lo, hi;
                 if (!split) (lo, hi) = me == 0 ? (0L, total) : (total, total);
                 else (lo, hi) = (total * me / workers, total * (me + 1) / workers);
                 long start = 0;
                 for (int t = 0; t < workers && start < hi; t++)
                 {
-                    int count = _counts[t][slot];
+                    int count = ends[t] - done[t];
                     long a = Math.Max(lo, start), b = Math.Min(hi, start + count);
                     if (a < b)
                     {
-                        int[] list = _items[t][slot];
-                        for (int p = (int)(a - start), end = (int)(b - start); p < end; p++)
+                        int[] list = Volatile.Read(ref _items[t][slot]);
+                        int first = done[t];
+                        for (int p = first + (int)(a - start), end = first + (int)(b - start); p < end; p++)
                         {
-                            // As in Search: warm the neighbourhood of the cell settled PrefetchDistance pops ahead.
+                            // As in Search: warm the neighbourhood of the cell relaxed PrefetchDistance entries ahead.
                             if (p + PrefetchDistance < end && Sse.IsSupported)
                             {
                                 int ahead = list[p + PrefetchDistance];
                                 if (ahead >= width + 1 && ahead + width + 1 < dist.Length) Prefetch(cost, dist, ahead, width);
                             }
                             int i = list[p];
-                            ref long di = ref Unsafe.As<double, long>(ref dist[i]);
-                            long bits = Volatile.Read(ref di);
-                            double d = BitConverter.Int64BitsToDouble(bits);
-                            if (double.IsNegative(d)) continue; // settled already (a lower push, or another worker just now)
-                            // Settled cells hold −cost, as in Search. Bits, not doubles, are compared: the sources' +0.0
-                            // and −0.0 are equal as doubles.
-                            if (Interlocked.CompareExchange(ref di, BitConverter.DoubleToInt64Bits(-d), bits) != bits) continue;
-                            settled++;
+                            double d = BitConverter.Int64BitsToDouble(Volatile.Read(ref Unsafe.As<double, long>(ref dist[i])));
+                            // Lowered into an earlier bucket since it was filed here: final and relaxed there.
+                            if ((long)(d * inverseWidth) < bucket) continue;
+                            relaxed++;
                             double ci = cost[i];
                             int r = i / width, c = i - r * width;
                             bool interior = r > 0 && c > 0 && r < height - 1 && c < width - 1;
@@ -218,9 +268,12 @@ public static partial class RasterKernels
                                     long was = Interlocked.CompareExchange(ref dj, BitConverter.DoubleToInt64Bits(nd), seen);
                                     if (was == seen)
                                     {
-                                        // As in Search: an entry filed under the replaced cost's bucket stands for this
-                                        // one when the bucket is the same (whichever worker filed it).
-                                        if (!SameBucket(BitConverter.Int64BitsToDouble(seen), nd, _inverseWidth)) Push(me, nd, j);
+                                        // As in Search: an entry filed under the replaced cost's bucket stands for this one
+                                        // when that bucket is a later one (whichever worker filed it). In the current
+                                        // bucket the entry may be relaxed already: the cell needs the next round.
+                                        long into = (long)(nd * inverseWidth);
+                                        if (into == bucket || !SameBucket(BitConverter.Int64BitsToDouble(seen), nd, inverseWidth))
+                                            Push(me, nd, j);
                                         break;
                                     }
                                     seen = was; // another worker lowered it meanwhile: retry only if still higher
@@ -230,13 +283,17 @@ public static partial class RasterKernels
                     }
                     start += count;
                 }
-                if (_progress is not null && (settled & ~((1L << 20) - 1)) != 0)
+                for (int t = 0; t < workers; t++) done[t] = ends[t];
+                if (_progress is not null && (relaxed & ~((1L << 20) - 1)) != 0)
                 {
-                    long all = Interlocked.Add(ref _reported, settled);
-                    _settled[me * 8] += settled;
-                    settled = 0;
-                    if (me == 0) _progress.Report((double)all / dist.Length);
+                    long all = Interlocked.Add(ref _relaxed, relaxed);
+                    relaxed = 0;
+                    if (me == 0) _progress.Report(Math.Min(1, (double)all / dist.Length));
                 }
+                // This worker's figures for the next phase: its lists of the current slot (a next round) and the next one.
+                int nextParity = parity ^ 1;
+                _currentEnds[nextParity][me] = _counts[me][slot];
+                _nextEnds[nextParity][me] = _counts[me][slot + 1 == _slots ? 0 : slot + 1];
                 long arrived = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (split)
                 {
@@ -253,17 +310,13 @@ public static partial class RasterKernels
                 if (!_barrier.SignalAndWait()) return;
                 phaseStart = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (split) waitTicks += phaseStart - arrived;
-                // Only this worker pushes into its lists, and nobody reads this slot again before it is refilled.
-                _counts[me][slot] = 0;
-                slot = slot + 1 == _slots ? 0 : slot + 1;
                 if ((vote && AnyVote()) || phase == _handOverAtPhase)
                 {
-                    // In the split buckets a worker spent over a third of its time waiting for the others: its partners
-                    // are being preempted (more runnable threads than cores), and a barrier per bucket then costs a
-                    // scheduler time slice. Worker 0 goes on alone, the others leave once their slot is reset.
+                    // In the split rounds a worker spent twice as long waiting for the others as working: its partners
+                    // are being preempted (more runnable threads than cores), and a barrier per round then costs a
+                    // scheduler time slice. Worker 0 goes on alone, the others leave.
                     if (me != 0)
                     {
-                        _settled[me * 8] += settled;
                         Interlocked.Increment(ref _left);
                         return;
                     }
@@ -273,32 +326,44 @@ public static partial class RasterKernels
                         if (_barrier.IsAbandoned) return; // a worker failed instead of leaving: Run rethrows its error
                         spin.SpinOnce(sleep1Threshold: -1);
                     }
-                    settled += FinishSequentially(slot, settled);
-                    break;
+                    FinishSequentially(slot, bucket, done);
+                    return;
                 }
             }
-            _settled[me * 8] += settled;
         }
 
         /// <summary>Phases between votes on going on alone.</summary>
         private const int VoteWindow = 256;
 
         /// <summary>
-        /// Worker 0, alone once the others left: moves every worker's bucket lists into one <see cref="BucketFrontier"/>
-        /// (the same bucket width and ring, so each cell keeps its slot) starting at <paramref name="slot"/>, and runs the
-        /// sequential search on it. Returns the cells it settled.
+        /// Worker 0, alone once the others left: files every pending entry into one <see cref="BucketFrontier"/> (the
+        /// sequential search's narrow buckets) under its cell's cost as it stands, and runs the sequential search from
+        /// the lowest. Pending: the current slot's entries from <paramref name="done"/> on (the earlier ones were relaxed
+        /// at the costs they hold, or were lowered and filed again) and every other slot's, stale ones left out.
         /// </summary>
-        private long FinishSequentially(int slot, long settledHere)
+        private void FinishSequentially(int slot, long bucket, ReadOnlySpan<int> done)
         {
-            var q = new BucketFrontier(_minEdge, _maxEdge);
+            // The pending keys span one wide bucket plus a maximal step: the narrow ring must hold that span.
+            var q = new BucketFrontier(_minEdge, _maxEdge + 1 / _inverseWidth, fileEveryCost: true);
+            double lowest = double.PositiveInfinity;
             for (int t = 0; t < _items.Length; t++)
                 for (int s = 0; s < _slots; s++)
-                    if (_counts[t][s] > 0) q.Append(s, _items[t][s], _counts[t][s]);
-            q.StartAt(slot);
-            long before = settledHere; // plus what every worker has counted in _settled so far
-            for (int t = 0; t < _items.Length; t++) before += _settled[t * 8];
+                {
+                    int[] list = _items[t][s];
+                    int from = s == slot ? done[t] : 0, to = _counts[t][s];
+                    for (int p = from; p < to; p++)
+                    {
+                        int cell = list[p];
+                        double d = _dist[cell];
+                        if ((long)(d * _inverseWidth) < bucket) continue; // final in an earlier bucket
+                        q.Push(d, cell);
+                        lowest = Math.Min(lowest, d);
+                    }
+                }
+            if (double.IsPositiveInfinity(lowest)) return;
+            q.StartAt(q.SlotOf(lowest));
             var cost = new ReadOnlySpan<float>(_cost, _dist.Length);
-            return Search(ref q, cost, _width, _height, [], _half, _dist, default, _progress, double.PositiveInfinity, before) - before;
+            Search(ref q, cost, _width, _height, [], _half, _dist, default, _progress, double.PositiveInfinity, Volatile.Read(ref _relaxed));
         }
 
         private bool AnyVote()
@@ -324,7 +389,7 @@ public static partial class RasterKernels
     }
 
     /// <summary>
-    /// Sense-reversing barrier that spins, then yields, but never sleeps: the search meets it once per bucket (10⁴–10⁵
+    /// Sense-reversing barrier that spins, then yields, but never sleeps: the search meets it once per round (10⁴
     /// times), where <see cref="Barrier"/>'s kernel wait or a 1 ms sleep would cost more than the buckets' work.
     /// </summary>
     private sealed class SpinBarrier(int participants)

@@ -222,30 +222,59 @@ public class CostDistanceFrontierTests
     [Fact]
     public void CostDistance_ParallelHandingOverToSequential_SameBitsAsSequential()
     {
-        // The parallel search's way out on a busy machine: after some bucket worker 0 moves every worker's frontier into
-        // the sequential search's queue and finishes alone. Handing over at the first bucket, early, midway and after
+        // The parallel search's way out on a busy machine: after some round worker 0 files every worker's frontier into
+        // the sequential search's queue and finishes alone. Handing over after the first round, early, midway and after
         // the last one (the frontier then empty) must all give the sequential search's bits and cell count.
         // Frictions within a factor 1.5 keep a bucket as wide as most steps, so the wave fronts fill buckets past the
         // split threshold and every worker holds part of the frontier at the hand-over.
+        // Integer frictions 1–5 make many equal-cost paths: cells lowered again inside the bucket of the hand-over.
         const int w = 601, h = 410;
         var rng = new Random(21);
+        foreach (bool integers in new[] { false, true })
+        {
+            var cost = new float[w * h];
+            for (int i = 0; i < cost.Length; i++)
+                cost[i] = rng.NextDouble() < 0.03 ? float.NaN : integers ? rng.Next(1, 6) : 1f + 0.5f * (float)rng.NextDouble();
+            (int, int)[] sources = [(3, 4), (500, 350), (300, 205)];
+            var expected = new float[w * h];
+            long reachedSequential = RasterKernels.CostDistance(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, expected, parallelism: 1);
+            Assert.True(reachedSequential > cost.Length * 9L / 10, $"only {reachedSequential} cells reached");
+            foreach (int workers in new[] { 2, 3 })
+                foreach (long phase in new long[] { 1, 7, 60, 150, 151, 400, 1_000_000 })
+                {
+                    var actual = new float[w * h];
+                    long reached = RasterKernels.CostDistanceHandingOver(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, actual,
+                        default, forceHeap: false, progress: null, parallelism: workers, maximumCost: double.PositiveInfinity, handOverAtPhase: phase);
+                    Assert.Equal(reachedSequential, reached);
+                    for (int i = 0; i < actual.Length; i++)
+                        if (BitConverter.SingleToInt32Bits(actual[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                            Assert.Fail($"{(integers ? "integer" : "real")} frictions, {workers} workers, hand-over after round {phase}, cell {i}: {actual[i]:R} vs sequential {expected[i]:R}");
+                }
+        }
+    }
+
+    [Fact]
+    public void CostDistance_HandingOverAfterEveryRound_SmallFrontier_SameBitsAsSequential()
+    {
+        // Rounds this small are relaxed by worker 0 alone, so the state at each hand-over is the same on every run: the
+        // check is deterministic. Integer frictions: cells relaxed in a round and lowered again after the hand-over.
+        const int w = 90, h = 70;
+        var rng = new Random(5);
         var cost = new float[w * h];
-        for (int i = 0; i < cost.Length; i++) cost[i] = rng.NextDouble() < 0.03 ? float.NaN : 1f + 0.5f * (float)rng.NextDouble();
-        (int, int)[] sources = [(3, 4), (500, 350), (300, 205)];
+        for (int i = 0; i < cost.Length; i++) cost[i] = rng.NextDouble() < 0.05 ? float.NaN : rng.Next(1, 6);
+        (int, int)[] sources = [(10, 10), (70, 50)];
         var expected = new float[w * h];
         long reachedSequential = RasterKernels.CostDistance(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, expected, parallelism: 1);
-        Assert.True(reachedSequential > cost.Length * 9L / 10, $"only {reachedSequential} cells reached");
-        foreach (int workers in new[] { 2, 3 })
-            foreach (long phase in new long[] { 1, 7, 150, 400, 1_000_000 })
-            {
-                var actual = new float[w * h];
-                long reached = RasterKernels.CostDistanceHandingOver(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, actual,
-                    default, forceHeap: false, progress: null, parallelism: workers, maximumCost: double.PositiveInfinity, handOverAtPhase: phase);
-                Assert.Equal(reachedSequential, reached);
-                for (int i = 0; i < actual.Length; i++)
-                    if (BitConverter.SingleToInt32Bits(actual[i]) != BitConverter.SingleToInt32Bits(expected[i]))
-                        Assert.Fail($"{workers} workers, hand-over after bucket {phase}, cell {i}: {actual[i]:R} vs sequential {expected[i]:R}");
-            }
+        for (long phase = 1; phase <= 400; phase++)
+        {
+            var actual = new float[w * h];
+            long reached = RasterKernels.CostDistanceHandingOver(cost, w, h, sources, 10, 10, CostDistanceUnits.Cells, actual,
+                default, forceHeap: false, progress: null, parallelism: 2, maximumCost: double.PositiveInfinity, handOverAtPhase: phase);
+            Assert.Equal(reachedSequential, reached);
+            for (int i = 0; i < actual.Length; i++)
+                if (BitConverter.SingleToInt32Bits(actual[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                    Assert.Fail($"hand-over after round {phase}, cell {i}: {actual[i]:R} vs sequential {expected[i]:R}");
+        }
     }
 
     [Fact]
