@@ -10,8 +10,8 @@ PORT="${KLIMAPAKT_PORT:-5080}"
 if [ -z "${KLIMAPAKT_DB:-}" ]; then scripts/postgis.sh up >/dev/null; fi
 echo "== building"
 dotnet build KlimaPakt.Geo.sln -c Release -v quiet -nologo
-# The CLI as it ships (scripts/publish-cli.sh: self-contained composite ReadyToRun, published once, incremental after
-# that). Where no ReadyToRun publish is possible, the plain Release build.
+# The CLI as it ships (scripts/publish-cli.sh: the native front door for raster commands before the self-contained
+# composite ReadyToRun CLI, published once, incremental after that). Where no publish is possible, the plain Release build.
 CLI=(dotnet "$ROOT/src/KlimaPakt.Geo.Cli/bin/Release/net10.0/klimapakt.dll")
 echo "== publishing the CLI (the first time takes a few minutes)"
 if EXE=$(scripts/publish-cli.sh "$ROOT/.local/cli"); then
