@@ -363,6 +363,7 @@ public static partial class RasterKernels
             if (double.IsPositiveInfinity(lowest)) return;
             q.StartAt(q.SlotOf(lowest));
             var cost = new ReadOnlySpan<float>(_cost, _dist.Length);
+            // Progress goes on from the cells relaxed so far (Search caps it at the whole: a few were relaxed twice).
             Search(ref q, cost, _width, _height, [], _half, _dist, default, _progress, double.PositiveInfinity, Volatile.Read(ref _relaxed));
         }
 

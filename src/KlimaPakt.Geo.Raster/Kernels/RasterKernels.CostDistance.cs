@@ -233,7 +233,7 @@ public static partial class RasterKernels
             // so the search cannot stop at the first such cell; it ends when the band's last neighbours are popped.
             if (d > maximumCost) continue;
             dist[i] = -d;
-            if ((++reached & ((1 << 20) - 1)) == 0) progress?.Report((double)reached / dist.Length);
+            if ((++reached & ((1 << 20) - 1)) == 0) progress?.Report(Math.Min(1, (double)reached / dist.Length));
             double ci = cost[i];
             int r = i / width, c = i - r * width;
             // Interior cells (the vast majority) skip the per-neighbour bounds test.
