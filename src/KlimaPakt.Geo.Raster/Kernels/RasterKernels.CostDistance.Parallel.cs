@@ -55,9 +55,10 @@ public static partial class RasterKernels
     /// How many of the sequential search's buckets one bucket of the parallel search spans: an eighth of the ratio of the
     /// dearest step to the cheapest, at least 1. Wider means fewer barriers and bigger shares but more cells relaxed
     /// twice (those lowered within their own bucket, which grow with the share of steps cheaper than a bucket). Chosen
-    /// by measurement on two 4096² rasters, 2 cores (2026-12-07): frictions 1–100 (ratio 141), where 8, 16, 32 and 64
-    /// narrow buckets took 1.00, 0.90, 0.93 and 0.88 s against 1.11 s for 1 and 1.82 s for the sequential search; and
-    /// frictions 1–1.5 (ratio 2.1), where 1 took 1.03 s, 8 1.12 s, 16 1.75 s and the sequential search 1.57 s.
+    /// by measurement on two 4096² rasters, 2 cores (2026-12-07, whole command, hyperfine): frictions 1–100 (ratio 141),
+    /// where 8, 16, 32 and 64 narrow buckets took 1.00, 0.90, 0.93 and 0.88 s, the search of the day before (one barrier
+    /// per narrow bucket) 1.11 s and the sequential search 1.82 s; and frictions 1–1.5 (ratio 2.1), where 8 took 1.12 s,
+    /// 16 1.75 s, 32 1.63 s, the search of the day before 1.03 s and the sequential search 1.57 s.
     /// </summary>
     private static int WideBuckets(double minEdge, double maxEdge) => (int)Math.Clamp(maxEdge / minEdge / 8, 1, 1 << 20);
 
@@ -74,8 +75,7 @@ public static partial class RasterKernels
         private readonly double[] _dist;
         private readonly double _minEdge;
         private readonly double _maxEdge;
-        private readonly double _inverseWidth;
-        private readonly int _slots;
+        private readonly BucketRing _ring;   // wide buckets
         private readonly int[][][] _items;   // [worker][slot] → cells
         private readonly int[][] _counts;    // [worker][slot] → cells in that list
         // Each worker's list lengths for the current and the next slot as it arrived at the barrier, [phase parity][worker]:
@@ -103,15 +103,13 @@ public static partial class RasterKernels
             _minEdge = minEdge;
             _maxEdge = maxEdge;
             // A pushed key lies at most one maximal step past the current bucket, so the ring never wraps onto it.
-            double w = minEdge * (1 - 1e-9) * WideBuckets(minEdge, maxEdge);
-            _inverseWidth = 1 / w;
-            _slots = (int)Math.Ceiling(maxEdge / w) + 2;
+            _ring = new BucketRing(BucketRing.NarrowWidth(minEdge) * WideBuckets(minEdge, maxEdge), maxEdge);
             _items = new int[workers][][];
             _counts = new int[workers][];
             for (int t = 0; t < workers; t++)
             {
-                _items[t] = new int[_slots][];
-                _counts[t] = new int[_slots];
+                _items[t] = new int[_ring.Slots][];
+                _counts[t] = new int[_ring.Slots];
             }
             _currentEnds = [new int[workers], new int[workers]];
             _nextEnds = [new int[workers], new int[workers]];
@@ -124,7 +122,7 @@ public static partial class RasterKernels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(int worker, double key, int cell)
         {
-            int slot = (int)((long)(key * _inverseWidth) % _slots);
+            int slot = _ring.Slot(key);
             ref int[] list = ref _items[worker][slot];
             ref int count = ref _counts[worker][slot];
             if (list is null) list = new int[64];
@@ -146,7 +144,7 @@ public static partial class RasterKernels
             for (int t = 0; t < workers; t++)
             {
                 _currentEnds[0][t] = _counts[t][0];
-                _nextEnds[0][t] = _counts[t][1 % _slots];
+                _nextEnds[0][t] = _counts[t][1 % _ring.Slots];
             }
             var threads = new Thread[workers - 1];
             for (int t = 1; t < workers; t++)
@@ -180,7 +178,7 @@ public static partial class RasterKernels
             int workers = _items.Length, width = _width, height = _height;
             float* cost = _cost;
             double[] dist = _dist, half = _half;
-            double inverseWidth = _inverseWidth;
+            var ring = _ring;
             Span<int> offset = stackalloc int[8];
             for (int k = 0; k < 8; k++) offset[k] = s_dRow[k] * width + s_dCol[k];
             // Where this round starts in each worker's list of the current slot: the same on every worker.
@@ -207,7 +205,7 @@ public static partial class RasterKernels
                     // The bucket is done. Only this worker pushes into its lists, and nobody reads this slot's entries
                     // again before it is refilled, a ring later.
                     _counts[me][slot] = 0;
-                    slot = slot + 1 == _slots ? 0 : slot + 1;
+                    slot = slot + 1 == _ring.Slots ? 0 : slot + 1;
                     bucket++;
                     done.Clear();
                     for (int t = 0; t < workers; t++)
@@ -219,7 +217,7 @@ public static partial class RasterKernels
                     // all stop at the same slot. An empty bucket still ends at the barrier: the next slot's figures
                     // are only known there.
                     emptyRun = total == 0 ? emptyRun + 1 : 0;
-                    if (emptyRun >= _slots) break;
+                    if (emptyRun >= _ring.Slots) break;
                 }
                 bool split = total >= SplitThreshold;
                 long lo, hi;
@@ -240,12 +238,12 @@ public static partial class RasterKernels
                             if (p + PrefetchDistance < end && Sse.IsSupported)
                             {
                                 int ahead = list[p + PrefetchDistance];
-                                if (ahead >= width + 1 && ahead + width + 1 < dist.Length) Prefetch(cost, dist, ahead, width);
+                                if (ahead >= width + 1 && ahead + width + 1 < dist.Length) PrefetchNeighbourhood(cost, dist, ahead, width);
                             }
                             int i = list[p];
                             double d = BitConverter.Int64BitsToDouble(Volatile.Read(ref Unsafe.As<double, long>(ref dist[i])));
                             // Lowered into an earlier bucket since it was filed here: final and relaxed there.
-                            if ((long)(d * inverseWidth) < bucket) continue;
+                            if (ring.Number(d) < bucket) continue;
                             relaxed++;
                             double ci = cost[i];
                             int r = i / width, c = i - r * width;
@@ -271,8 +269,7 @@ public static partial class RasterKernels
                                         // As in Search: an entry filed under the replaced cost's bucket stands for this one
                                         // when that bucket is a later one (whichever worker filed it). In the current
                                         // bucket the entry may be relaxed already: the cell needs the next round.
-                                        long into = (long)(nd * inverseWidth);
-                                        if (into == bucket || !SameBucket(BitConverter.Int64BitsToDouble(seen), nd, inverseWidth))
+                                        if (ring.Number(nd) == bucket || !ring.Same(BitConverter.Int64BitsToDouble(seen), nd))
                                             Push(me, nd, j);
                                         break;
                                     }
@@ -293,7 +290,7 @@ public static partial class RasterKernels
                 // This worker's figures for the next phase: its lists of the current slot (a next round) and the next one.
                 int nextParity = parity ^ 1;
                 _currentEnds[nextParity][me] = _counts[me][slot];
-                _nextEnds[nextParity][me] = _counts[me][slot + 1 == _slots ? 0 : slot + 1];
+                _nextEnds[nextParity][me] = _counts[me][slot + 1 == _ring.Slots ? 0 : slot + 1];
                 long arrived = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (split)
                 {
@@ -344,10 +341,10 @@ public static partial class RasterKernels
         private void FinishSequentially(int slot, long bucket, ReadOnlySpan<int> done)
         {
             // The pending keys span one wide bucket plus a maximal step: the narrow ring must hold that span.
-            var q = new BucketFrontier(_minEdge, _maxEdge + 1 / _inverseWidth, fileEveryCost: true);
+            var q = new BucketFrontier(_minEdge, _maxEdge + _ring.Width, fileEveryCost: true);
             double lowest = double.PositiveInfinity;
             for (int t = 0; t < _items.Length; t++)
-                for (int s = 0; s < _slots; s++)
+                for (int s = 0; s < _ring.Slots; s++)
                 {
                     int[] list = _items[t][s];
                     int from = s == slot ? done[t] : 0, to = _counts[t][s];
@@ -355,13 +352,13 @@ public static partial class RasterKernels
                     {
                         int cell = list[p];
                         double d = _dist[cell];
-                        if ((long)(d * _inverseWidth) < bucket) continue; // final in an earlier bucket
+                        if (_ring.Number(d) < bucket) continue; // final in an earlier bucket
                         q.Push(d, cell);
                         lowest = Math.Min(lowest, d);
                     }
                 }
             if (double.IsPositiveInfinity(lowest)) return;
-            q.StartAt(q.SlotOf(lowest));
+            q.StartAt(lowest);
             var cost = new ReadOnlySpan<float>(_cost, _dist.Length);
             // Progress goes on from the cells relaxed so far (Search caps it at the whole: a few were relaxed twice).
             Search(ref q, cost, _width, _height, [], _half, _dist, default, _progress, double.PositiveInfinity, Volatile.Read(ref _relaxed));
@@ -372,20 +369,6 @@ public static partial class RasterKernels
             for (int t = 0; t < _items.Length; t++)
                 if (_votes[t * 8] != 0) return true;
             return false;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Prefetch(float* c, double[] dist, int cell, int width)
-        {
-            fixed (double* d = dist)
-            {
-                Sse.Prefetch0(c + cell - width - 1);
-                Sse.Prefetch0(c + cell - 1);
-                Sse.Prefetch0(c + cell + width - 1);
-                Sse.Prefetch0(d + cell - width - 1);
-                Sse.Prefetch0(d + cell - 1);
-                Sse.Prefetch0(d + cell + width - 1);
-            }
         }
     }
 

@@ -38,9 +38,9 @@ public static partial class RasterKernels
     /// name="parallelism"/>) the bucket queue's search runs on several cores, one bucket at a time (see
     /// <see cref="ParallelBucketSearch"/>), with a result bit-identical to the sequential search's. Library callers get the
     /// sequential search by default (the analyses run several of these at once); <c>raster cost</c> asks for all cores. On
-    /// the 4096² peers' cost raster, on a 2-core VM (2026-12-07, whole command): 0.97 s against 1.82 s when nothing else
-    /// ran, 2.04 s against 1.92 s beside a process spinning on one core (the workers then hand over to the sequential
-    /// search).
+    /// the 4096² peers' cost raster, on a 2-core VM (2026-12-07, whole command, medians of one interleaved run each):
+    /// 0.88 s against 1.62 s when nothing else ran (benchmarks/results/2026-12-07-peers-4096.md), 2.04 s against 1.92 s
+    /// beside a process spinning on one core (the workers then hand over to the sequential search).
     /// Memory: the cost (4 B per cell, reused for the output when <paramref name="accumulated"/> is the cost's memory),
     /// an 8-byte double per cell for the search, 1 B per cell for back-links if asked for, plus the frontier (a few
     /// bucket widths of cells); the parallel search needs no more per cell.
@@ -107,12 +107,13 @@ public static partial class RasterKernels
         ForChunks(n, allCores: true, (start, count) => dist.AsSpan((int)start, (int)count).Fill(double.PositiveInfinity));
         if (!backLinks.IsEmpty) backLinks[..n].Fill(BackLinkUnreached);
 
-        long reached = -1;
+        long reached = 0;
         // Up to 4 M buckets (32 MiB of list headers) the bucket queue wins; past that (a friction range over ~10⁶, or
         // zero-cost cells) the heap's log factor is cheaper than walking empty buckets.
         bool buckets = !forceHeap && minEdge > 0 && maxEdge / minEdge < 4e6;
         int workers = parallelism == 0 ? (n >= 1 << 20 ? Environment.ProcessorCount : 1) : parallelism;
-        if (buckets && backLinks.IsEmpty && workers > 1 && !truncated)
+        bool parallel = buckets && backLinks.IsEmpty && workers > 1 && !truncated;
+        if (parallel)
         {
             foreach (var (c, r) in sources)
                 if ((uint)c >= (uint)width || (uint)r >= (uint)height)
@@ -138,8 +139,8 @@ public static partial class RasterKernels
         progress?.Report(1);
         // The parallel search leaves its cells' costs positive (and the sequential search's, where it handed over,
         // negative): every finite one is final. It is never truncated.
-        long final = ToAccumulated(dist, accumulated[..n], finiteIsFinal: reached < 0);
-        return reached < 0 ? final : reached;
+        long final = ToAccumulated(dist, accumulated[..n], finiteIsFinal: parallel);
+        return parallel ? final : reached;
     }
 
     /// <summary>Smallest and largest non-negative cost (NaN and negative cells are barriers), on all cores.</summary>
@@ -271,7 +272,13 @@ public static partial class RasterKernels
     private static unsafe void PrefetchNeighbourhood(ReadOnlySpan<float> cost, double[] dist, int cell, int width)
     {
         if (cell + width + 1 >= cost.Length) return;
-        fixed (float* c = cost)
+        fixed (float* c = cost) PrefetchNeighbourhood(c, dist, cell, width);
+    }
+
+    /// <summary>Touches the three rows of cost and search state around <paramref name="cell"/> (not on the first or last row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchNeighbourhood(float* c, double[] dist, int cell, int width)
+    {
         fixed (double* d = dist)
         {
             Sse.Prefetch0(c + cell - width - 1);
@@ -305,7 +312,7 @@ public static partial class RasterKernels
     /// </summary>
     private struct BucketFrontier : IFrontier
     {
-        private readonly double _inverseWidth;
+        private readonly BucketRing _ring;
         private readonly int[][] _items;
         private readonly int[] _counts;
         private int _slot;
@@ -320,12 +327,9 @@ public static partial class RasterKernels
         public BucketFrontier(double minEdge, double maxEdge, bool fileEveryCost = false)
         {
             _fileEveryCost = fileEveryCost;
-            // Slightly narrower than the cheapest step so rounding in key/δ can never put a neighbour in the same bucket.
-            double width = minEdge * (1 - 1e-9);
-            _inverseWidth = 1 / width;
-            int buckets = (int)Math.Ceiling(maxEdge / width) + 2;
-            _items = new int[buckets][];
-            _counts = new int[buckets];
+            _ring = new BucketRing(BucketRing.NarrowWidth(minEdge), maxEdge);
+            _items = new int[_ring.Slots][];
+            _counts = new int[_ring.Slots];
             _slot = 0;
             _cursor = 0;
             _pending = 0;
@@ -334,7 +338,7 @@ public static partial class RasterKernels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(double key, int cell)
         {
-            int slot = SlotOf(key);
+            int slot = _ring.Slot(key);
             ref int[] list = ref _items[slot];
             int count = _counts[slot];
             if (list is null) list = new int[64];
@@ -344,19 +348,16 @@ public static partial class RasterKernels
             _pending++;
         }
 
-        /// <summary>The ring slot a key is filed in.</summary>
-        public readonly int SlotOf(double key) => (int)((long)(key * _inverseWidth) % _items.Length);
-
-        /// <summary>Makes <paramref name="slot"/> the bucket popped next (every earlier one is empty).</summary>
-        public void StartAt(int slot)
+        /// <summary>Makes the bucket of <paramref name="key"/> the one popped next (every earlier one is empty).</summary>
+        public void StartAt(double key)
         {
-            _slot = slot;
+            _slot = _ring.Slot(key);
             _cursor = 0;
         }
 
         /// <summary>True when both keys fall in one bucket (a bucket's cells pop in any order, so one entry serves).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly bool HasEntryFor(double was, double key) => !_fileEveryCost && SameBucket(was, key, _inverseWidth);
+        public readonly bool HasEntryFor(double was, double key) => !_fileEveryCost && _ring.Same(was, key);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly int PeekAhead(int distance)
@@ -384,11 +385,33 @@ public static partial class RasterKernels
         }
     }
 
-    /// <summary>Whether a finite <paramref name="was"/> and <paramref name="key"/> fall in the same bucket of width 1 / <paramref
-    /// name="inverseWidth"/> (the bucket number both bucket queues file a key under).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool SameBucket(double was, double key, double inverseWidth) =>
-        was != double.PositiveInfinity && (long)(was * inverseWidth) == (long)(key * inverseWidth);
+    /// <summary>
+    /// The numbering both bucket queues file keys under: buckets <paramref name="width"/> wide, reused circularly in a
+    /// ring of slots that holds keys spanning <paramref name="span"/> past the current bucket (⌈span / width⌉ + 2 slots,
+    /// so a key never lands on the slot being emptied, even after wrapping).
+    /// </summary>
+    private readonly struct BucketRing(double width, double span)
+    {
+        /// <summary>Just under the cheapest step, so rounding in key / width never files a neighbour in the bucket of the
+        /// cell that relaxed it (the sequential search's buckets; the parallel one's are a multiple).</summary>
+        public static double NarrowWidth(double minEdge) => minEdge * (1 - 1e-9);
+
+        public double Width { get; } = width;
+        public int Slots { get; } = (int)Math.Ceiling(span / width) + 2;
+        private readonly double _inverseWidth = 1 / width;
+
+        /// <summary>The bucket a key falls in, counted from 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public long Number(double key) => (long)(key * _inverseWidth);
+
+        /// <summary>The ring slot of that bucket.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Slot(double key) => (int)(Number(key) % Slots);
+
+        /// <summary>Whether a finite <paramref name="was"/> and <paramref name="key"/> fall in the same bucket.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Same(double was, double key) => was != double.PositiveInfinity && Number(was) == Number(key);
+    }
 
     /// <summary>
     /// 4-ary min-heap of (cost, cell) for step costs without a positive floor. Four children share one 64-byte line of
