@@ -28,10 +28,12 @@ public static class MovingWindowOperation
     /// <param name="progress">Optional progress 0..1.</param>
     /// <param name="bandRows">Target rows per streamed band; null: about two radii of rows.</param>
     /// <exception cref="CircuitInputException">Different grids, non-square cells, a radius under one cell, bad resistance.</exception>
+    /// <exception cref="RasterFileException">An output is one of the inputs.</exception>
     public static MovingWindowRunResult Run(string resistancePath, string sourcesPath, double radiusMeters, int blockSize,
         string cumulativeOut, string? flowPotentialOut, string? normalisedOut, double tolerance = 1e-6,
         TiffCompression compression = default, IProgress<double>? progress = null, int? bandRows = null)
     {
+        OutputPaths.RefuseInputs([cumulativeOut, flowPotentialOut, normalisedOut], [resistancePath, sourcesPath]);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var resistance = GeoTiffReader.Open(resistancePath);
         using var sources = GeoTiffReader.Open(sourcesPath);

@@ -30,12 +30,13 @@ public static class ScoreOperation
     /// <param name="compression">Output compression.</param>
     /// <param name="rowsPerStrip">Rows per strip (0: about 16 MiB per float strip, a multiple of the 256-row tile height).</param>
     /// <param name="progress">Optional share of the output written so far (0..1), reported per strip or row of tiles.</param>
-    /// <exception cref="RasterFileException">An input is missing, unreadable or not on the first layer's grid.</exception>
+    /// <exception cref="RasterFileException">An input is missing, unreadable or not on the first layer's grid, or the output is one of the inputs.</exception>
     public static RasterOperationResult Run(IReadOnlyList<WeightedLayer> layers, string? maskPath, string outPath,
         TiffCompression compression = default, int rowsPerStrip = 0, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0) throw new ArgumentException("At least one layer is required.", nameof(layers));
+        OutputPaths.RefuseInputs([outPath], maskPath is null ? layers.Select(l => l.Path) : layers.Select(l => l.Path).Append(maskPath));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         // Each input is opened (and its directory read) once, for its grid and for the tile path.
         var readers = new List<GeoTiffReader>();

@@ -53,6 +53,18 @@ public sealed class RasterCommandsTests
     }
 
     [Fact]
+    public void Score_OutIsALayer_FileErrorNamingItAndTheLayerKept()
+    {
+        var dir = Directory.CreateTempSubdirectory("kp-cli-raster").FullName;
+        var layer = Layer(dir);
+        var before = File.ReadAllBytes(layer);
+        var (code, text) = Klimapakt("raster", "score", "--layer", layer + ":1", "--out", layer);
+        Assert.Equal(1, code);
+        Assert.Contains(layer + ": is also an input", text);
+        Assert.Equal(before, File.ReadAllBytes(layer));
+    }
+
+    [Fact]
     public void Cost_Threads_SameCellsAsSequentialAndNegativeIsAUsageError()
     {
         var dir = Directory.CreateTempSubdirectory("kp-cli-raster").FullName;

@@ -149,6 +149,27 @@ public sealed class MovingWindowCircuitsTests
     }
 
     [Fact]
+    public void Operation_AnOutputIsTheSourcesFile_RefusedAndTheSourcesKept()
+    {
+        const int W = 12, H = 10;
+        var (g, s) = RandomLandscape(W, H, 5);
+        var grid = new GridSpec(2169, 0, H * 10, 10, 10, W, H);
+        var dir = TestFiles.TempDir();
+        string rPath = Path.Combine(dir, "r.tif"), sPath = Path.Combine(dir, "s.tif");
+        GeoTiff.Write(rPath, new Raster<float>(grid, [.. g.Select(v => float.IsNaN(v) ? v : 1 / v)]));
+        GeoTiff.Write(sPath, new Raster<float>(grid, s));
+        var before = File.ReadAllBytes(sPath);
+
+        var e = Assert.Throws<RasterFileException>(() =>
+            MovingWindowOperation.Run(rPath, sPath, radiusMeters: 25, blockSize: 1, Path.Combine(dir, "c.tif"), null, sPath));
+
+        Assert.Contains("s.tif", e.Message);
+        Assert.Contains("is also an input", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(sPath));
+        Assert.False(File.Exists(Path.Combine(dir, "c.tif")));
+    }
+
+    [Fact]
     public void Operation_GeoTiffsStreamedInBands_EqualTheInMemoryRun()
     {
         const int W = 30, H = 37;

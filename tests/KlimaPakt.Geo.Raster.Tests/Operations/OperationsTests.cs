@@ -59,6 +59,28 @@ public class OperationsTests
         Assert.Contains("b.tif", e.Message);
     }
 
+    [Theory]
+    [InlineData("a.tif", false)]            // the first layer, named as it was given
+    [InlineData("./sub/../mask.tif", false)] // the mask, by another spelling of its path
+    [InlineData("link.tif", true)]          // a symbolic link to the second layer
+    public void ScoreOperation_OutputIsAnInput_RefusedBeforeTouchingIt(string output, bool viaLink)
+    {
+        var dir = TestFiles.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "sub"));
+        string a = Path.Combine(dir, "a.tif"), b = Path.Combine(dir, "b.tif"), mask = Path.Combine(dir, "mask.tif");
+        GeoTiff.Write(a, Layer(1, 0));
+        GeoTiff.Write(b, Layer(2, 0));
+        GeoTiff.Write(mask, new Raster<byte>(s_grid));
+        if (viaLink) File.CreateSymbolicLink(Path.Combine(dir, "link.tif"), b);
+        var before = new[] { a, b, mask }.Select(File.ReadAllBytes).ToArray();
+
+        var e = Assert.Throws<RasterFileException>(() => ScoreOperation.Run([new(a, 0.5f), new(b, 0.5f)], mask, Path.Combine(dir, output)));
+
+        Assert.Contains("is also an input", e.Message);
+        Assert.Contains(viaLink ? "b.tif" : Path.GetFileName(output), e.Message);
+        Assert.Equal(before, new[] { a, b, mask }.Select(File.ReadAllBytes).ToArray());
+    }
+
     [Fact]
     public void DistanceOperation_File_EqualsInMemoryKernel()
     {
