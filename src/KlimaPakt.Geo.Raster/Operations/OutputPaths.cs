@@ -12,7 +12,9 @@ internal static class OutputPaths
     /// <exception cref="RasterFileException">An output is one of the inputs.</exception>
     public static void RefuseInputs(IEnumerable<string?> outputs, IEnumerable<string> inputs)
     {
-        var read = inputs.ToDictionary(Canonical, p => p, StringComparer.Ordinal);
+        // One input may be named twice (a layer given two weights, a layer as its own mask): the first spelling is kept.
+        var read = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var input in inputs) read.TryAdd(Canonical(input), input);
         foreach (var output in outputs)
         {
             if (output is not null && read.TryGetValue(Canonical(output), out var input))

@@ -82,6 +82,20 @@ public class OperationsTests
     }
 
     [Fact]
+    public void ScoreOperation_OneLayerTwice_ScoresItAsTwoLayers()
+    {
+        // The output check must not trip over an input named twice: 0.25·a + 0.75·a by another spelling of its path.
+        var dir = TestFiles.TempDir();
+        var layer = Layer(1, 0.01);
+        string a = Path.Combine(dir, "a.tif"), outPath = Path.Combine(dir, "o.tif");
+        GeoTiff.Write(a, layer);
+        ScoreOperation.Run([new(a, 0.25f), new(Path.Combine(dir, ".", "a.tif"), 0.75f)], null, outPath, TiffCompression.None);
+        var expected = new float[s_grid.CellCount];
+        RasterKernels.WeightedOverlay([layer.Cells, layer.Cells], [0.25f, 0.75f], [], expected, float.NaN, KernelPath.Scalar, false);
+        Assert.Equal(expected, GeoTiff.ReadBand(outPath).Cells);
+    }
+
+    [Fact]
     public void DistanceOperation_File_EqualsInMemoryKernel()
     {
         var dir = TestFiles.TempDir();
